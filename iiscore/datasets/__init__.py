@@ -1,0 +1,59 @@
+"""The built-in CAICT data set (``data/``): indicators, regions, framework, default settings.
+
+The files are read once per process: ``Dataset`` and ``Framework`` are immutable, so sharing them
+between sessions of the app is safe.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ..data import Dataset, load_data
+from ..framework import Framework, load_framework
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DATASET_ID = "caict2024"
+
+
+@lru_cache(maxsize=1)
+def load_regions() -> pd.DataFrame:
+    """``data/regions.csv`` indexed by region id (the short Chinese name)."""
+    return pd.read_csv(DATA_DIR / "regions.csv", dtype={"adcode": int}).set_index("region")
+
+
+@lru_cache(maxsize=1)
+def load_default_framework() -> Framework:
+    return load_framework(DATA_DIR / "framework.csv")
+
+
+@lru_cache(maxsize=1)
+def load_default() -> Dataset:
+    """The default data set: 31 regions × 19 indicators × 2020-2023 with provenance columns."""
+    ds = load_data(DATA_DIR / "indicators.csv", load_default_framework(), region_info=load_regions(),
+                   name="data/indicators.csv")
+    object.__setattr__(ds, "name", DATASET_ID)
+    return ds
+
+
+@lru_cache(maxsize=1)
+def default_settings() -> dict:
+    """The data set's documented default scoring settings (``data/defaults.json``)."""
+    path = DATA_DIR / "defaults.json"
+    if not path.exists():
+        return {"treat": "none", "normalisation": "minmax", "missing": "reweight",
+                "aggregation": "arithmetic", "year": None}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def default_spec(**overrides):
+    """``Spec`` with the data set's defaults; keyword arguments override them."""
+    from ..spec import Spec
+
+    s = {k: v for k, v in default_settings().items()
+         if k in ("treat", "normalisation", "missing", "aggregation", "year", "goalposts")}
+    s.update({k: v for k, v in overrides.items() if v is not None})
+    fw = s.pop("framework", None) or load_default_framework()
+    return Spec(framework=fw, **s)
