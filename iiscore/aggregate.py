@@ -74,7 +74,7 @@ def roll_up(leaf_scores, framework, aggregation="arithmetic"):
         for node in level:
             kids = framework.children(node)
             C = np.column_stack([scores[k] for k in kids])
-            w = np.array([framework.node(k).weight for k in kids], float)
+            w = framework.child_weights(node)
             s, W = agg(C, w)
             scores[node] = s
             for j, k in enumerate(kids):
@@ -83,7 +83,7 @@ def roll_up(leaf_scores, framework, aggregation="arithmetic"):
     eff = np.ones((n, len(framework.leaves)))
     for j, leaf in enumerate(framework.leaves):
         node = leaf
-        while framework.parent(node) is not None:
+        while (parent := framework.parent(node)) is not None:
             eff[:, j] *= local[node]
-            node = framework.parent(node)
+            node = parent
     return scores, eff

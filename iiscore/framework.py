@@ -175,6 +175,17 @@ class Framework:
         n = self.node(node_id)
         return (n.name_zh if lang == "zh" else n.name_en) or n.id
 
+    @property
+    def direction_array(self) -> np.ndarray:
+        """Directions of the leaves (+1/-1) in leaf order, as a read-only array."""
+        a = np.array([self._nodes[i].direction for i in self._leaves], dtype=float)
+        a.flags.writeable = False
+        return a
+
+    def child_weights(self, parent: str) -> np.ndarray:
+        """Raw weights of ``parent``'s children in framework order (not normalised)."""
+        return np.array([self._nodes[k].weight for k in self._children[parent]], dtype=float)
+
     def directions(self) -> pd.Series:
         return pd.Series({i: self._nodes[i].direction for i in self._leaves}, dtype=float)
 

@@ -62,8 +62,21 @@ class Result:
 
 
 def rank_desc(values: np.ndarray) -> np.ndarray:
-    """Rank 1 = highest; ties share the lowest rank (pandas method='min'); NaN ranks last."""
-    return pd.Series(values).rank(method="min", ascending=False, na_option="bottom").to_numpy()
+    """Rank 1 = highest; ties share the lowest rank (pandas method='min'); NaN ranks last.
+
+    Works column-wise on a 2-D array: rank = 1 + number of values strictly greater.
+    """
+    v = np.asarray(values, float)
+    if v.ndim == 1:
+        return rank_desc(v[:, None])[:, 0]
+    out = np.empty(v.shape, dtype=np.int64)
+    for j in range(v.shape[1]):
+        col = v[:, j]
+        ok = ~np.isnan(col)
+        srt = np.sort(col[ok])
+        greater = srt.size - np.searchsorted(srt, col, side="right")
+        out[:, j] = np.where(ok, greater + 1, srt.size + 1)
+    return out
 
 
 def _impute_mean(X):
@@ -98,7 +111,7 @@ def build(data: Dataset, spec: Spec) -> Result:
     raw_df = data.matrix(year, leaves)
     X = raw_df.to_numpy(dtype=float)
     notes = []
-    d = fw.directions().to_numpy()
+    d = fw.direction_array
 
     if spec.missing == "mean":
         X_in = _impute_mean(X)
@@ -161,23 +174,23 @@ def build(data: Dataset, spec: Spec) -> Result:
         notes.append((f"{nmiss} missing value(s) in {year}: {how}.", f"{year} 年有 {nmiss} 个缺失值：{how_zh}。"))
 
     scores, eff = roll_up(Z, fw, spec.aggregation)
-    regions = list(raw_df.index)
-    ids = [i for i in fw.ids]
-    score_df = pd.DataFrame({i: scores[i] for i in ids}, index=pd.Index(regions, name="region"))
-    aggs = list(fw.aggregates)
-    rank_df = pd.DataFrame({i: rank_desc(scores[i]).astype(int) for i in aggs}, index=score_df.index)
-    idx = pd.Index(regions, name="region")
+    idx = raw_df.index
+    regions = list(idx)
+    ids, aggs = list(fw.ids), list(fw.aggregates)
+    score_df = pd.DataFrame(np.column_stack([scores[i] for i in ids]), index=idx, columns=ids)
+    rank_df = pd.DataFrame(rank_desc(np.column_stack([scores[i] for i in aggs])), index=idx, columns=aggs)
+    leaf_cols = raw_df.columns
     return Result(
         spec=spec,
         year=int(year),
         regions=tuple(regions),
         raw=raw_df,
-        treated=pd.DataFrame(T, index=idx, columns=leaves),
+        treated=pd.DataFrame(T, index=idx, columns=leaf_cols),
         treatment=treatment,
-        goalposts=pd.DataFrame({"lo": lo, "hi": hi}, index=pd.Index(leaves, name="indicator")),
-        normalised=pd.DataFrame(Z, index=idx, columns=leaves),
+        goalposts=pd.DataFrame({"lo": lo, "hi": hi}, index=leaf_cols.rename("indicator")),
+        normalised=pd.DataFrame(Z, index=idx, columns=leaf_cols),
         scores=score_df,
         ranks=rank_df,
-        effective_weights=pd.DataFrame(eff, index=idx, columns=leaves),
+        effective_weights=pd.DataFrame(eff, index=idx, columns=leaf_cols),
         notes=tuple(notes),
     )

@@ -29,18 +29,21 @@ def skew_kurt(X):
     X = np.asarray(X, float)
     if X.ndim == 1:
         X = X[:, None]
-    n = np.sum(~np.isnan(X), axis=0).astype(float)
+    ok = ~np.isnan(X)
+    n = ok.sum(axis=0).astype(float)
     with np.errstate(all="ignore"):
-        mu = np.nansum(X, axis=0) / n
-        d = X - mu
-        m2 = np.nansum(d**2, axis=0) / n
-        m3 = np.nansum(d**3, axis=0) / n
-        m4 = np.nansum(d**4, axis=0) / n
+        mu = np.where(ok, X, 0.0).sum(axis=0) / n
+        d = np.where(ok, X - mu, 0.0)
+        d2 = d * d
+        m2 = d2.sum(axis=0) / n
+        m3 = (d2 * d).sum(axis=0) / n
+        m4 = (d2 * d2).sum(axis=0) / n
         g1 = m3 / m2**1.5
-        g2 = m4 / m2**2 - 3.0
+        g2 = m4 / (m2 * m2) - 3.0
         G1 = g1 * np.sqrt(n * (n - 1)) / (n - 2)
         G2 = (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * g2 + 6)
-    bad = (n < 4) | ~(m2 > 1e-300)
+    # a column that is constant up to rounding has no meaningful shape
+    bad = (n < 4) | ~(m2 > 1e-24 * np.maximum(mu * mu, 1e-300))
     return np.where(bad, np.nan, G1), np.where(bad, np.nan, G2)
 
 
