@@ -392,7 +392,7 @@ def load_data(source, framework=None, *, name=None, region_info: pd.DataFrame | 
     for i, (v, row) in enumerate(zip(years_raw, rows)):
         try:
             f = float(v)
-            if f != int(f) or not 1900 <= f <= 2200:
+            if not 1900 <= f <= 2200 or f != int(f):
                 raise ValueError
             years[i] = int(f)
         except ValueError:

@@ -9,7 +9,7 @@ import pandas as pd
 from . import treat as _treat
 from .aggregate import roll_up
 from .data import Dataset
-from .errors import DataError
+from .errors import DataError, SpecError
 from .normalise import NORMALISERS, n_goalposts
 from .spec import Spec
 
@@ -152,6 +152,13 @@ def build(data: Dataset, spec: Spec) -> Result:
                 lo, hi = np.nanmin(T, axis=0), np.nanmax(T, axis=0)
         Z = n_goalposts(T, d, lo, hi)
     else:
+        if spec.normalisation == "frontier" and np.nanmin(T, initial=0.0) < 0:
+            neg = [leaves[j] for j in np.flatnonzero(np.nanmin(T, axis=0, initial=0.0) < 0)]
+            raise SpecError(
+                f"Frontier normalisation (100·x/max) needs non-negative values; {', '.join(neg)} "
+                f"has negative values. Use minmax or rank for it.",
+                f"前沿标准化（100·x/最大值）要求取值非负；{'、'.join(neg)} 含负值。请改用 minmax 或 rank。",
+                parameter="normalisation")
         Z = NORMALISERS[spec.normalisation](T, d)
 
     allnan = np.all(np.isnan(X), axis=0)
