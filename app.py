@@ -1,0 +1,70 @@
+"""总览 / Overview: ranking, map, national index, rank trajectories, provenance, saved scenarios."""
+import pandas as pd
+import streamlit as st
+
+from iiscore.i18n import t
+from iiscore_app import state, ui, views
+
+scn, lang = ui.page_start("home")
+st.title(t("app.title", lang))
+st.caption(t("app.subtitle", lang))
+ev = ui.compute_or_stop(lang)
+ui.provenance_banner(ev, lang)
+res, fw, ds = ev.current, ev.current.spec.framework, ev.b.ds
+
+left, right = st.columns([5, 4])
+with left:
+    st.subheader(t("home.ranking", lang))
+    st.caption(t("home.ranking.caption", lang, year=scn.year))
+    st.markdown(state.view("top_line", ev, lang), unsafe_allow_html=True)
+    st.dataframe(state.view("ranking_table", ev, lang), hide_index=True, height=560, key=state.wkey("home_rank"))
+with right:
+    st.subheader(t("home.map", lang))
+    colours = [fw.root, *fw.pillars, "tier"]
+    state.control(st.radio, "map_colour", t("home.map.colour", lang), options=colours, horizontal=True,
+                  format_func=lambda v: t("home.map.tier", lang) if v == "tier" else fw.name(v, lang))
+    colour_by = state.scenario().map_colour
+    st.pydeck_chart(state.map_deck(ev, colour_by, lang), height=460, key=state.wkey("home_map"))
+    st.markdown(views.legend(ev, colour_by, lang), unsafe_allow_html=True)
+
+st.divider()
+n1, n2 = st.columns(2)
+with n1:
+    st.vega_lite_chart(state.view("national_chart", ev, lang), width="stretch", key=state.wkey("home_nat"))
+with n2:
+    st.vega_lite_chart(state.view("contributions_chart", ev, lang), width="stretch", key=state.wkey("home_contrib"))
+st.dataframe(state.view("contributions_table", ev, lang), key=state.wkey("home_contrib_table"))
+st.caption(t("home.national.caption", lang))
+
+st.divider()
+ranks, _scores = ev.trajectory
+st.subheader(t("home.trajectory", lang, y0=min(ranks.columns), y1=max(ranks.columns)))
+st.caption(t("home.trajectory.caption", lang))
+top = list(res.ranks[fw.root].sort_values(kind="stable").index[:6])
+if scn.region and scn.region not in top:
+    top.append(scn.region)
+pick = st.multiselect(t("home.trajectory.regions", lang), list(ds.regions), default=top,
+                      format_func=lambda r: views.region_name(ds, r, lang), key=state.wkey("traj_regions"))
+st.vega_lite_chart(state.view("trajectory_chart", ev, lang, tuple(pick or top)), width="stretch",
+                key=state.wkey("home_traj"))
+
+st.divider()
+st.subheader(t("home.compare", lang))
+saved = state.named()
+if not saved:
+    st.caption(t("home.compare.none", lang))
+else:
+    cols = {}
+    for name, other in saved.items():
+        oev, err = state.evaluate(other.replace(year=scn.year))
+        if oev is None:
+            continue
+        cols[(name, t("col.score", lang))] = oev.current.composite.round(2)
+        cols[(name, t("col.rank", lang))] = oev.current.ranks[fw.root]
+        cols[(name, t("col.tier", lang))] = oev.tiers.assignment["tier"]
+    table = pd.DataFrame({(t("current", lang), t("col.score", lang)): res.composite.round(2),
+                          (t("current", lang), t("col.rank", lang)): res.ranks[fw.root],
+                          (t("current", lang), t("col.tier", lang)): ev.tiers.assignment["tier"], **cols})
+    table.index = [views.region_name(ds, r, lang) for r in table.index]
+    table.columns = [f"{a} · {b}" for a, b in table.columns]
+    st.dataframe(table.sort_values(table.columns[1]), key=state.wkey("home_compare"))

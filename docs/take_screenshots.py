@@ -1,0 +1,69 @@
+"""Screenshots of every page for docs/app.md (Playwright + Debian's Chromium).
+
+    python docs/take_screenshots.py        # writes docs/screenshots/*.png
+"""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = [
+    ("home", "/"),
+    ("home_en", "/?lang=en"),
+    ("weights", "/Weights?preset=innovation_focus"),
+    ("simulator", "/Simulator?preset=west_infra"),
+    ("tiers", "/Tiers?preset=west_infra"),
+    ("data", "/Data"),
+]
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if urllib.request.urlopen(base + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.2)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            for name, path in SHOTS:
+                ctx = browser.new_context(viewport={"width": 1500, "height": 1000})
+                page = ctx.new_page()
+                page.goto(base + path)
+                page.wait_for_selector("[data-testid=stApp]")
+                page.wait_for_function("() => location.search.startsWith('?s=')", timeout=30000)
+                page.wait_for_selector("h1", timeout=30000)
+                page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]') && "
+                                       "!document.querySelector('[data-testid=stStatusWidget]')", timeout=30000)
+                page.wait_for_timeout(4000)
+                page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
+                ctx.close()
+                print("wrote", OUT / f"{name}.png")
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,329 @@
+"""Every user-visible string of the app, in Chinese (default) and English.
+
+``t(key, lang, **fmt)`` returns the string in ``lang`` formatted with ``fmt``; an unknown key
+returns the key itself (tests check that every key used exists in both languages).
+"""
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+# key: (zh, en)
+STRINGS: dict[str, tuple[str, str]] = {
+    # app frame
+    "app.title": ("工业互联网发展成效指数 · 情景推演", "Industrial Internet Development Index · What-if explorer"),
+    "app.subtitle": ("基于中国信通院《中国工业互联网发展成效评估报告（2024）》框架：31 个省级地区、5 大分项、19 项二级指标。",
+                     "After the CAICT 2024 report's framework: 31 provinces, 5 pillars, 19 indicators."),
+    "lang.switch": ("English", "中文"),
+    "lang.label": ("语言 / Language", "Language / 语言"),
+    "nav.title": ("页面", "Pages"),
+    "page.home": ("总览", "Overview"),
+    "page.weights": ("权重与敏感性", "Weights & sensitivity"),
+    "page.simulator": ("地区模拟", "Province simulator"),
+    "page.tiers": ("梯队划分", "Tiers"),
+    "page.data": ("数据与方法", "Data & method"),
+    # sidebar: methods
+    "side.methods": ("计算方法", "Method settings"),
+    "side.year": ("年份", "Year"),
+    "side.treat": ("偏态处理", "Outlier treatment"),
+    "side.normalisation": ("标准化方法", "Normalisation"),
+    "side.goalposts": ("目标值（上下限）", "Goalposts"),
+    "side.missing": ("缺失值", "Missing values"),
+    "side.aggregation": ("聚合方法", "Aggregation"),
+    "side.whatif": ("模拟时的标准化", "What-if normalisation"),
+    "opt.treat.none": ("不处理", "none"),
+    "opt.treat.log": ("对数变换", "log transform"),
+    "opt.treat.winsor": ("缩尾处理", "winsorise"),
+    "opt.normalisation.minmax": ("极差标准化（报告方法）", "min-max (the report's)"),
+    "opt.normalisation.zscore": ("z 分数", "z-score"),
+    "opt.normalisation.rank": ("排名", "rank"),
+    "opt.normalisation.frontier": ("前沿距离", "distance to frontier"),
+    "opt.goalposts.year": ("当年（报告方法）", "single year (the report's)"),
+    "opt.goalposts.pooled": ("跨年统一（可比）", "pooled over years (comparable)"),
+    "opt.missing.reweight": ("剔除并重新分配权重", "leave out, re-weight"),
+    "opt.missing.mean": ("均值插补", "impute the mean"),
+    "opt.aggregation.arithmetic": ("算术加权平均（报告方法）", "weighted arithmetic mean (the report's)"),
+    "opt.aggregation.geometric": ("几何加权平均（短板不可完全补偿）", "weighted geometric mean (less compensation)"),
+    "opt.whatif.renormalise": ("重新标准化（报告公式）", "re-normalise (the report's formula)"),
+    "opt.whatif.fixed": ("固定基线上下限", "fixed baseline goalposts"),
+    "help.whatif": ("极差标准化是相对的：若被修改的地区成为新的最高或最低值，所有地区得分都会变。“固定基线上下限”保持未修改数据的上下限。",
+                    "Min-max is relative: if an edited region becomes the new max or min, every score moves. "
+                    "'Fixed' keeps the unedited data's min and max."),
+    # sidebar: scenario tools
+    "side.scenario": ("情景", "Scenario"),
+    "side.presets": ("预设情景（研讨会）", "Ready-made scenarios (workshops)"),
+    "side.reset": ("恢复默认", "Reset to defaults"),
+    "side.link": ("分享链接", "Share link"),
+    "side.link.help": ("复制下面的链接：在新浏览器中打开将得到完全相同的情景和数值。",
+                       "Copy the link below: opened in a fresh browser it shows exactly the same scenario and numbers."),
+    "side.link.upload": ("注意：上传的数据无法放进链接，打开链接的人将看到默认数据（其余设置保留）。",
+                         "Note: uploaded data cannot travel in a link; whoever opens it sees the default data (other settings kept)."),
+    "side.link.nobase": ("（未能获知本应用的地址，请在前面加上应用地址。）",
+                         "(The app's address is unknown here; prepend it to the query.)"),
+    "side.save": ("保存当前情景", "Save current scenario"),
+    "side.save.name": ("情景名称", "Scenario name"),
+    "side.save.button": ("保存", "Save"),
+    "side.saved": ("已保存情景“{name}”。", "Saved scenario '{name}'."),
+    "side.named": ("已保存的情景", "Saved scenarios"),
+    "side.load": ("载入", "Load"),
+    "side.delete": ("删除", "Delete"),
+    "side.export": ("导出", "Export"),
+    "side.export.xlsx": ("下载 Excel（全部表格）", "Download Excel (all tables)"),
+    "side.export.csv": ("下载排名 CSV", "Download ranking CSV"),
+    "side.export.json": ("下载情景 JSON", "Download scenario JSON"),
+    "side.import": ("导入情景 JSON", "Import scenario JSON"),
+    "side.imported": ("已导入情景。", "Scenario imported."),
+    "side.changes": ("与默认相比的改动：{n} 项", "Changes from the defaults: {n}"),
+    "preset.west_infra": ("西部地区加速网络建设与标识建设（+50%）", "Western provinces accelerate networks & identifiers (+50%)"),
+    "preset.innovation_focus": ("权重向技术创新倾斜（×2）", "Weights shifted towards innovation (×2)"),
+    "preset.equal_pillars": ("五大分项等权", "Equal pillar weights"),
+    "preset.no_compensation": ("几何平均：短板不可完全补偿", "Geometric mean: weak pillars not fully compensated"),
+    "preset.report_sizes": ("按报告梯队规模 6/11/10/4 划分", "Tiers by the report's sizes 6/11/10/4"),
+    "preset.link": ("链接", "link"),
+    "notice.link": ("链接中的部分内容未被采用：", "Parts of the link were not used:"),
+    "notice.file": ("文件中的部分内容未被采用：", "Parts of the file were not used:"),
+    "error.compute": ("当前设置无法计算：{msg}", "These settings cannot be computed: {msg}"),
+    "error.fix": ("请在左侧调整设置，或点击“恢复默认”。", "Adjust the settings on the left, or click 'Reset to defaults'."),
+    # provenance
+    "prov.banner": ("数据来源：{year} 年共 {total} 个指标值，其中公开统计 {public} 个、报告数字 {report} 个、估算 {estimate} 个{scenario}。"
+                    "估算值用于没有公开分省序列的指标（平台、安全、数据、标识、标杆、政策），标为“估算”，不是官方统计。",
+                    "Data provenance: {total} values in {year}: {public} public statistics, {report} report figures, {estimate} estimates{scenario}. "
+                    "Estimates fill indicators without a public provincial series (platforms, security, data, identifiers, flagships, policy); "
+                    "they are marked 'estimate' and are not official statistics."),
+    "prov.scenario": ("、情景修改 {n} 个", ", {n} scenario edits"),
+    "prov.public": ("公开统计", "public statistic"),
+    "prov.report": ("报告数字", "report figure"),
+    "prov.estimate": ("估算", "estimate"),
+    "prov.scenario_value": ("情景修改", "scenario"),
+    "prov.missing": ("缺失", "missing"),
+    "prov.unknown": ("未知", "unknown"),
+    "prov.uploaded": ("上传数据", "uploaded"),
+    # common columns
+    "col.region": ("地区", "Region"),
+    "col.rank": ("排名", "Rank"),
+    "col.rank_base": ("基线排名", "Baseline rank"),
+    "col.rank_change": ("排名变化", "Rank change"),
+    "col.score": ("得分", "Score"),
+    "col.score_base": ("基线得分", "Baseline score"),
+    "col.tier": ("梯队", "Tier"),
+    "col.tier_base": ("基线梯队", "Baseline tier"),
+    "col.tier_report": ("报告梯队", "Report tier"),
+    "col.est_share": ("估算占比 %", "Estimate share %"),
+    "col.indicator": ("指标", "Indicator"),
+    "col.pillar": ("分项", "Pillar"),
+    "col.year": ("年份", "Year"),
+    "col.value": ("数值", "Value"),
+    "col.unit": ("单位", "Unit"),
+    "col.provenance": ("来源类型", "Provenance"),
+    "col.source": ("出处", "Source"),
+    "col.weight": ("权重", "Weight"),
+    "col.weight_global": ("全局权重 %", "Global weight %"),
+    "col.before": ("修改前", "Before"),
+    "col.after": ("修改后", "After"),
+    "col.change_pct": ("变化 %", "Change %"),
+    "col.new_value": ("新数值", "New value"),
+    "col.base_value": ("原数值", "Original value"),
+    "col.normalised": ("标准化得分", "Normalised score"),
+    "col.from": ("原梯队", "From tier"),
+    "col.to": ("新梯队", "To tier"),
+    "col.direction": ("方向", "Direction"),
+    "col.composite": ("综合指数", "Composite"),
+    "col.node": ("节点", "Node"),
+    "col.setting": ("设置", "Setting"),
+    "col.scenario": ("情景", "Scenario"),
+    "col.probability": ("概率", "Probability"),
+    "col.gain": ("综合得分增益", "Composite gain"),
+    "col.effort": ("所需变化 %", "Change needed %"),
+    "col.headroom": ("提升空间", "Headroom"),
+    "up": ("上升", "up"),
+    "down": ("下降", "down"),
+    "baseline": ("基线（默认设置）", "Baseline (defaults)"),
+    "current": ("当前情景", "Current scenario"),
+    # home
+    "home.ranking": ("综合排名", "Composite ranking"),
+    "home.ranking.caption": ("{year} 年；基线 = 数据集默认设置（无修改）。得分 0-100，相对于 31 个地区中的最低与最高值。",
+                             "{year}; baseline = the data set's defaults (no edits). Scores 0-100, relative to the lowest and highest of the 31 regions."),
+    "home.map": ("地图", "Map"),
+    "home.map.colour": ("地图着色", "Colour the map by"),
+    "home.map.tier": ("梯队", "Tier"),
+    "home.map.tooltip": ("得分 {score}<br/>排名 {rank}<br/>梯队 {tier}<br/>估算占比 {est}%",
+                         "Score {score}<br/>Rank {rank}<br/>Tier {tier}<br/>Estimate share {est}%"),
+    "home.national": ("全国工业互联网发展成效指数（2020 = 100）", "National index (2020 = 100)"),
+    "home.national.caption": ("出处：报告图 1-11 公布的全国指数。贡献率 = 分项权重 × 分项增幅 ÷ 综合指数增幅（按当前情景的分项权重计算）；报告公布基础能力 2023 年贡献率为 17.3%。",
+                              "Source: the report's published national series (Fig. 1-11). Contribution = pillar weight × pillar change ÷ composite change, "
+                              "with the current scenario's pillar weights; the report gives 17.3 % for foundational capacity in 2023."),
+    "home.contrib": ("各分项对综合指数增长的贡献率 %", "Contribution of each pillar to the composite's growth, %"),
+    "home.contrib.year": ("贡献率年份", "Contribution year"),
+    "home.published": ("报告公布值", "published"),
+    "home.trajectory": ("各地区排名轨迹 {y0}-{y1}", "Rank trajectory {y0}-{y1}"),
+    "home.trajectory.caption": ("采用跨年统一的上下限（各年汇总），使各年得分可比。", "On goalposts pooled over the years, so that years compare."),
+    "home.trajectory.regions": ("显示的地区", "Regions shown"),
+    "home.compare": ("情景对比", "Scenarios side by side"),
+    "home.compare.none": ("尚未保存情景：在左侧“保存当前情景”后，可在此并排比较。", "No saved scenarios yet: save one on the left to compare them here."),
+    "home.tiers_summary": ("梯队（{method}）", "Tiers ({method})"),
+    # weights page
+    "w.title": ("权重与敏感性", "Weights and sensitivity"),
+    "w.pillars": ("五大分项权重", "Pillar weights"),
+    "w.pillars.caption": ("权重为相对值，在同一上级内归一化。默认值来自框架文件。", "Weights are relative and normalised within their parent. Defaults come from the framework file."),
+    "w.indicators": ("{pillar}：二级指标权重", "{pillar}: indicator weights"),
+    "w.reset": ("恢复默认权重", "Reset weights"),
+    "w.live": ("实时排名：相对基线的变化", "Live ranking: change from the baseline"),
+    "w.slope": ("排名变化（左：基线，右：当前）", "Rank change (left: baseline, right: current)"),
+    "w.allzero": ("同一组权重不能全为 0：请至少保留一个正权重。", "A group of weights cannot all be 0: keep at least one positive weight."),
+    "w.ahp": ("AHP 判断矩阵构建器", "AHP builder"),
+    "w.ahp.caption": ("两两比较：单元格表示“行”比“列”重要多少倍（Saaty 1-9 标度，可写 1/3）。只需填写上三角，下三角自动取倒数。",
+                      "Pairwise comparison: a cell says how many times the row is more important than the column (Saaty 1-9, fractions such as 1/3 allowed). Fill the upper triangle; the lower one is the reciprocal."),
+    "w.ahp.parent": ("比较哪一组", "Compare which group"),
+    "w.ahp.cr": ("一致性比率 CR = {cr:.3f}（λmax = {lam:.3f}，CI = {ci:.3f}）", "Consistency ratio CR = {cr:.3f} (λmax = {lam:.3f}, CI = {ci:.3f})"),
+    "w.ahp.ok": ("CR < 0.1：判断矩阵的一致性可以接受。", "CR < 0.1: the judgements are acceptably consistent."),
+    "w.ahp.bad": ("CR ≥ 0.1：判断不一致，建议修改。", "CR ≥ 0.1: the judgements are inconsistent; revise them."),
+    "w.ahp.suggest": ("建议：把“{row}”对“{col}”的判断从 {cur} 改为 {new}（CR 将降为 {cr:.3f}）。",
+                      "Suggestion: change '{row}' vs '{col}' from {cur} to {new} (CR would drop to {cr:.3f})."),
+    "w.ahp.apply": ("采用这组 AHP 权重", "Use these AHP weights"),
+    "w.ahp.weights": ("AHP 权重", "AHP weights"),
+    "w.ahp.error": ("判断矩阵有误：{msg}", "The matrix has a problem: {msg}"),
+    "w.ahp.unavailable": ("AHP 模块尚不可用。", "The AHP module is not available yet."),
+    "w.oat": ("单因素敏感性（OAT）", "One-at-a-time sweep"),
+    "w.oat.node": ("改变哪一项权重", "Sweep which weight"),
+    "w.oat.caption": ("把一项权重在其上级内的占比从 0 扫到 1（同级其余权重保持比例），观察各地区排名；虚线为当前权重。",
+                      "One weight's share within its parent swept from 0 to 1 (siblings keep their proportions); ranks shown; the dashed line is the current weight."),
+    "w.oat.x": ("该项在上级中的权重占比", "Local weight share"),
+    "w.mc": ("蒙特卡洛：排名区间与梯队概率", "Monte Carlo: rank intervals and tier probabilities"),
+    "w.mc.n": ("抽样次数", "Draws"),
+    "w.mc.spread": ("权重扰动幅度（±）", "Weight perturbation (±)"),
+    "w.mc.seed": ("随机种子", "Seed"),
+    "w.mc.run": ("运行蒙特卡洛", "Run Monte Carlo"),
+    "w.mc.progress": ("正在计算… {done}/{n}", "Computing… {done}/{n}"),
+    "w.mc.caption": ("每次抽样把每项权重乘以 [1-s, 1+s] 内的均匀随机数；显示 5%-95% 排名区间与各梯队出现的概率。",
+                     "Each draw multiplies every weight by a uniform random factor in [1-s, 1+s]; shown: the 5-95 % rank interval and the probability of each tier."),
+    "w.mc.stale": ("上次结果对应的设置已改变，请重新运行。", "The settings changed since the last run; run again."),
+    "w.mc.interval": ("排名区间（5%-95%）", "Rank interval (5-95 %)"),
+    "w.mc.median": ("中位排名", "Median rank"),
+    "w.mc.tierprob": ("梯队概率", "Tier probabilities"),
+    # simulator
+    "sim.title": ("地区模拟", "Province simulator"),
+    "sim.region": ("选择地区", "Region"),
+    "sim.mode": ("编辑方式", "Edit as"),
+    "sim.mode.pct": ("变化百分比", "percent change"),
+    "sim.mode.abs": ("绝对数值", "absolute value"),
+    "sim.table": ("编辑 {region} {year} 年的指标", "Edit {region}'s indicators for {year}"),
+    "sim.table.caption": ("在“{col}”列中输入；估算值标为“估算”。修改后的值在所有表格中标为“情景修改”。",
+                          "Type in the '{col}' column; estimates are marked 'estimate'. Edited values are marked 'scenario' everywhere."),
+    "sim.clear": ("清除该地区的修改", "Clear this region's edits"),
+    "sim.clear_all": ("清除全部修改", "Clear all edits"),
+    "sim.before_after": ("修改前后", "Before and after"),
+    "sim.passes": ("被超越或超越它的地区", "Regions it passes or that pass it"),
+    "sim.passes.none": ("排名没有变化。", "No change in ranks."),
+    "sim.levers": ("提升杠杆：各指标提高 10% 带来的综合得分增益", "Levers: composite gain from a 10 % rise in each indicator"),
+    "sim.goal": ("目标求解", "Goal-seek"),
+    "sim.goal.caption": ("以最小的改动（按选定指标的同比例提高）达到目标梯队。", "Reach a target tier with the least effort (a common percentage rise of the chosen indicators)."),
+    "sim.goal.tier": ("目标梯队", "Target tier"),
+    "sim.goal.inds": ("可调整的指标", "Indicators to raise"),
+    "sim.goal.run": ("求解", "Solve"),
+    "sim.goal.already": ("{region} 已在第 {tier} 梯队或更高。", "{region} is already in tier {tier} or higher."),
+    "sim.goal.found": ("把所选指标提高 {pct:.1f}% 即可进入第 {tier} 梯队（综合得分 {score:.2f}）。", "Raising the chosen indicators by {pct:.1f}% reaches tier {tier} (composite {score:.2f})."),
+    "sim.goal.none": ("在 +{max:.0f}% 以内无法达到第 {tier} 梯队。", "Tier {tier} cannot be reached within +{max:.0f}%."),
+    "sim.goal.apply": ("采用该方案", "Apply this"),
+    "sim.goal.need": ("请至少选择一个指标。", "Choose at least one indicator."),
+    "sim.edits": ("当前全部修改", "All current edits"),
+    "sim.noedits": ("尚未修改任何数值。", "No values edited yet."),
+    # tiers
+    "t.title": ("梯队划分", "Tiers"),
+    "t.method": ("方法", "Method"),
+    "opt.tier.kmeans": ("k-means 聚类", "k-means"),
+    "opt.tier.jenks": ("自然断点（Jenks）", "natural breaks (Jenks)"),
+    "opt.tier.sizes": ("固定规模", "fixed sizes"),
+    "opt.tier.average": ("相对均值阈值（EIS）", "relative to the average (EIS)"),
+    "t.k": ("梯队数 k", "Number of tiers k"),
+    "t.features": ("聚类特征", "Features"),
+    "opt.features.composite+pillars": ("综合指数 + 五大分项", "composite + pillars"),
+    "opt.features.composite": ("仅综合指数", "composite only"),
+    "t.standardise": ("特征标准化（z 分数）", "Standardise features (z-scores)"),
+    "t.seed": ("随机种子", "Seed"),
+    "t.sizes": ("各梯队地区数（逗号分隔，合计 {n}）", "Regions per tier (comma-separated, total {n})"),
+    "t.sizes.bad": ("各梯队数量须为正整数且合计 {n}。", "Sizes must be positive integers adding up to {n}."),
+    "t.map": ("梯队地图", "Tier map"),
+    "t.members": ("各梯队地区", "Regions by tier"),
+    "t.vs_report": ("与报告梯队比较", "Comparison with the report's tiers"),
+    "t.ari": ("调整兰德指数 ARI = {ari:.2f}；一致比例 {agree:.0%}", "Adjusted Rand index ARI = {ari:.2f}; agreement {agree:.0%}"),
+    "t.confusion": ("交叉表（行：报告梯队，列：当前梯队）", "Confusion table (rows: report, columns: current)"),
+    "t.movers": ("梯队变化的地区", "Regions that change tier"),
+    "t.nomovers": ("没有地区改变梯队。", "No region changes tier."),
+    "t.shift": ("研讨会视图：基线 → 当前情景的梯队变化", "Workshop view: tier shifts, baseline → current scenario"),
+    "t.shift.big": ("大字号（投影）", "Large type (projector)"),
+    "t.silhouette": ("不同 k 的轮廓系数", "Silhouette by k"),
+    # data page
+    "d.title": ("数据与方法", "Data and method"),
+    "d.browse": ("浏览数据", "Browse the data"),
+    "d.indicator": ("指标", "Indicator"),
+    "d.only_est": ("只看估算值", "Estimates only"),
+    "d.upload": ("上传自己的数据", "Upload your own data"),
+    "d.upload.caption": ("CSV（UTF-8 或 GBK）或 XLSX；长表（region, year, indicator, value）或宽表（region, year, 每个指标一列）。可选：上传自己的指标框架。",
+                         "CSV (UTF-8 or GBK) or XLSX; long (region, year, indicator, value) or wide (region, year, one column per indicator). Optionally your own framework."),
+    "d.upload.data": ("数据文件", "Data file"),
+    "d.upload.fw": ("框架文件（可选）", "Framework file (optional)"),
+    "d.upload.ok": ("已载入“{name}”：{regions} 个地区、{years} 个年份、{inds} 个指标。所有页面现在使用上传的数据。",
+                    "Loaded '{name}': {regions} regions, {years} years, {inds} indicators. Every page now uses the uploaded data."),
+    "d.upload.error": ("文件无法使用：{msg}", "The file cannot be used: {msg}"),
+    "d.upload.active": ("当前使用上传的数据“{name}”。", "Using the uploaded data '{name}'."),
+    "d.upload.back": ("改回默认数据", "Back to the default data"),
+    "d.template": ("下载数据模板（宽表 CSV）", "Download a data template (wide CSV)"),
+    "d.template_fw": ("下载框架模板（CSV）", "Download a framework template (CSV)"),
+    "d.framework": ("指标体系与权重", "Framework and weights"),
+    "d.method": ("方法说明", "Methodology"),
+    "d.notes": ("本次计算的说明", "Notes on this run"),
+    "d.coverage": ("缺失值：{n} 个", "Missing values: {n}"),
+}
+
+# long texts
+STRINGS["d.method.text"] = (
+    """
+**指数怎样算出来（报告的方法）**
+
+1. **指标**：5 大分项（基础能力、技术创新、产业发展、应用推广、发展环境）下共 19 项二级指标。报告没有公布分省数据，本应用用公开统计作为代理指标；没有公开分省序列的 6 项指标使用估算值，在所有表格中标为“估算”。
+2. **标准化**：每项指标在 31 个地区之间做极差标准化，`z = (Y − 最小值) / (最大值 − 最小值) × 100`。所以得分是**相对的**：最好的地区得 100，最差的得 0。
+3. **加权**：指标按权重加权平均得到分项得分，分项再加权平均得到综合指数。报告的权重来自层次分析法（AHP）与专家打分，但没有公布；本应用的默认权重见框架文件 data/framework.csv，可在“权重与敏感性”页修改。
+4. **梯队**：报告把 31 个地区分为 4 个梯队（6/11/10/4），没有说明划分方法。本应用提供 k-means 聚类、自然断点、固定规模和相对均值阈值四种方法，并与报告的梯队比较。
+5. **全国指数**：以 2020 年为 100，各指标与 2020 年之比再加权平均。
+
+**需要注意**
+
+- 单年的极差标准化得分不能跨年比较；看趋势时采用“跨年统一的上下限”。
+- 在模拟中，如果被修改的地区成为新的最高或最低值，所有地区的得分都会变化（“重新标准化”）；也可以选择“固定基线上下限”。
+- 估算值不是官方统计；修改后的值标为“情景修改”。
+""",
+    """
+**How the index is computed (the report's method)**
+
+1. **Indicators**: 19 indicators under 5 pillars (foundational capacity, innovation, industry, application, environment). The report publishes no provincial data; this app uses public statistics as proxies, and estimates for the 6 indicators with no public provincial series, marked 'estimate' in every table.
+2. **Normalisation**: each indicator is min-max normalised across the 31 regions, `z = (Y − min) / (max − min) × 100`. Scores are therefore **relative**: the best region scores 100, the worst 0.
+3. **Weighting**: weighted means of indicators give pillar scores; a weighted mean of pillars gives the composite. The report's weights (AHP and expert scoring) are unpublished; the defaults here are those of data/framework.csv and can be changed on the Weights page.
+4. **Tiers**: the report places the regions in 4 tiers (6/11/10/4) without saying how. This app offers k-means, natural breaks, fixed sizes and thresholds relative to the average, and compares them with the report's tiers.
+5. **National index**: 2020 = 100; each indicator as a ratio to its 2020 value, then weighted means.
+
+**Mind**
+
+- Single-year min-max scores do not compare across years; trends use goalposts pooled over the years.
+- In a what-if, if the edited region becomes the new max or min every score moves ('re-normalise'); 'fixed baseline goalposts' is the alternative.
+- Estimates are not official statistics; edited values are marked 'scenario'.
+""",
+)
+
+
+def t(key: str, lang: str = "zh", **fmt) -> str:
+    """The string ``key`` in ``lang`` ("zh" or "en"), formatted with ``fmt``."""
+    pair = STRINGS.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**fmt) if fmt else text
+
+
+def opt(group: str, value, lang: str = "zh") -> str:
+    """Label of an option value (``opt.<group>.<value>``), the value itself when unknown."""
+    key = f"opt.{group}.{value}"
+    return t(key, lang) if key in STRINGS else str(value)
+
+
+def provenance_label(kind, lang: str = "zh") -> str:
+    key = f"prov.{kind}" if kind != "scenario" else "prov.scenario_value"
+    return t(key, lang) if key in STRINGS else str(kind)

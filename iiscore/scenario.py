@@ -1,0 +1,865 @@
+"""A what-if scenario (weights, methods, edits, tier settings, view) and its URL encoding.
+
+Pure Python (no Streamlit): the app's state module, the exports and the tests all use it.
+
+URL format (version 1)
+----------------------
+One query parameter ``s`` holding ``1.<payload>``: ``1`` is the format version and the payload is
+the scenario as compact JSON with short keys, zlib-compressed and base64url-encoded without
+padding. Only settings that differ from the defaults are written, except the method settings
+and the year, which are always written so that a link keeps its numbers when the data set's
+documented defaults change. Two fingerprints, of the framework weights (``fw``) and of the data
+values (``dh``), let an outdated link say so.
+
+Optional companions: ``preset=<id>`` starts from a ready-made scenario (see :data:`PRESETS`) and
+``lang=en|zh`` sets the language; ``s`` wins when both are given.
+
+Decoding never raises: every field is validated and clamped; whatever is ignored or changed is
+returned as bilingual :class:`Notice` objects, and anything unreadable falls back to defaults.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import math
+import zlib
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Iterable, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+FORMAT_VERSION = 1
+MAX_TOKEN_CHARS = 8000          # a longer ``s`` is refused before any decoding
+MAX_JSON_BYTES = 64 * 1024      # decompressed size limit (no zip bombs)
+MAX_EDITS = 400
+MAX_NAME = 60
+
+LANGS = ("zh", "en")
+PAGES = ("home", "weights", "simulator", "tiers", "data")
+TREATS = ("none", "log", "winsor")
+NORMALISATIONS = ("minmax", "zscore", "rank", "frontier")
+GOALPOSTS = ("year", "pooled")
+MISSINGS = ("reweight", "mean")
+AGGREGATIONS = ("arithmetic", "geometric")
+WHATIF_MODES = ("renormalise", "fixed")
+EDIT_KINDS = ("pct", "abs")
+TIER_METHODS = ("kmeans", "jenks", "sizes", "average")
+TIER_FEATURES = ("composite+pillars", "composite")
+K_RANGE = (2, 8)
+SEED_MAX = 2**31 - 1
+WEIGHT_MAX = 1000.0
+PCT_RANGE = (-100.0, 1000.0)
+ABS_MAX = 1e13
+MC_N_RANGE = (50, 5000)
+MC_SPREAD_RANGE = (0.05, 0.95)
+DEFAULT_DATASET = "caict2024"
+DEFAULT_SIZES = (6, 11, 10, 4)
+
+#: The 12 provinces of the Western Development programme (西部大开发), used when the region
+#: table has no ``macro_region`` column.
+WESTERN = ("内蒙古", "广西", "重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆")
+
+
+class Notice(NamedTuple):
+    """A bilingual message about something in a link or file that was ignored or changed."""
+
+    en: str
+    zh: str
+
+    def message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Edit(NamedTuple):
+    """A what-if edit of one indicator value of one region (in the scenario's year).
+
+    ``kind="pct"``: change by ``value`` percent; ``kind="abs"``: set to ``value``.
+    """
+
+    region: str
+    indicator: str
+    kind: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything a user can set; frozen and hashable (a cache key)."""
+
+    dataset: str = DEFAULT_DATASET
+    lang: str = "zh"
+    page: str = "home"
+    year: int | None = None
+    weights: tuple = ()            # ((node id, raw weight), ...) overriding the framework's
+    treat: str = "none"
+    normalisation: str = "minmax"
+    goalposts: str = "year"
+    missing: str = "reweight"
+    aggregation: str = "arithmetic"
+    whatif: str = "renormalise"
+    edits: tuple = ()              # (Edit, ...), sorted
+    region: str | None = None      # the simulator's region
+    tier_method: str = "kmeans"
+    tier_k: int = 4
+    tier_features: str = "composite+pillars"
+    tier_standardise: bool = False
+    tier_seed: int = 0
+    tier_sizes: tuple = DEFAULT_SIZES
+    map_colour: str = "iidei"      # node id or "tier"
+    mc_n: int = 500
+    mc_spread: float = 0.5
+    mc_seed: int = 0
+    oat_node: str = "innovation"
+    name: str = ""
+
+    # -- constructors ------------------------------------------------------------------------
+    @classmethod
+    def default(cls, settings: dict | None = None, **changes) -> "Scenario":
+        """The data set's documented defaults (``data/defaults.json``) plus ``changes``."""
+        if settings is None:
+            from .datasets import default_settings
+
+            settings = default_settings()
+        base = {}
+        for k in ("treat", "normalisation", "missing", "aggregation"):
+            if settings.get(k) is not None:
+                base[k] = settings[k]
+        if settings.get("goalposts") == "pooled":
+            base["goalposts"] = "pooled"
+        if settings.get("year") is not None:
+            base["year"] = int(settings["year"])
+        base.update(changes)
+        return cls(**base)
+
+    def replace(self, **changes) -> "Scenario":
+        if "weights" in changes:
+            changes["weights"] = _canon_weights(changes["weights"])
+        if "edits" in changes:
+            changes["edits"] = _canon_edits(changes["edits"])
+        if "tier_sizes" in changes:
+            changes["tier_sizes"] = tuple(int(x) for x in changes["tier_sizes"])
+        return replace(self, **changes)
+
+    # -- derived -----------------------------------------------------------------------------
+    @property
+    def weight_map(self) -> dict:
+        return dict(self.weights)
+
+    @property
+    def is_uploaded(self) -> bool:
+        return self.dataset != DEFAULT_DATASET
+
+    def compute_key(self) -> tuple:
+        """The fields that change numbers (not language, page, map colour or name)."""
+        return (self.dataset, self.year, self.weights, self.treat, self.normalisation,
+                self.goalposts, self.missing, self.aggregation, self.whatif, self.edits)
+
+    def tier_key(self) -> tuple:
+        return (self.tier_method, self.tier_k, self.tier_features, self.tier_standardise,
+                self.tier_seed, self.tier_sizes)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["weights"] = {k: v for k, v in self.weights}
+        d["edits"] = [list(e) for e in self.edits]
+        d["tier_sizes"] = list(self.tier_sizes)
+        return d
+
+
+def _canon_weights(w) -> tuple:
+    items = w.items() if isinstance(w, dict) else w
+    return tuple(sorted((str(k), round(float(v), 4)) for k, v in items))
+
+
+def _canon_edits(edits) -> tuple:
+    out = {}
+    for e in edits:
+        e = Edit(*e)
+        out[(e.region, e.indicator)] = Edit(str(e.region), str(e.indicator), str(e.kind),
+                                            round(float(e.value), 6))
+    return tuple(out[k] for k in sorted(out))
+
+
+# --------------------------------------------------------------------------------------------
+# context: what a link is validated against
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Context:
+    """The data set and framework a scenario refers to (for validation and fingerprints)."""
+
+    dataset_id: str
+    node_ids: tuple
+    pillars: tuple
+    leaves: tuple
+    regions: tuple
+    years: tuple
+    fw_fp: str
+    data_fp: str
+    defaults: Scenario = field(default_factory=Scenario)
+    groups: tuple = ()             # ((parent id, (child ids...)), ...)
+    raw_weights: dict = field(default_factory=dict, compare=False, hash=False)
+    aliases: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def resolve_region(self, name) -> str | None:
+        s = str(name).strip()
+        if s in self.regions:
+            return s
+        return self.aliases.get(s.casefold())
+
+
+def framework_fingerprint(framework) -> str:
+    raw = "|".join(f"{n.id}:{n.parent}:{n.weight:.6g}:{n.direction}" for n in framework.nodes)
+    return hashlib.sha1(raw.encode()).hexdigest()[:6]
+
+
+def data_fingerprint(ds) -> str:
+    long = ds.long[["region", "year", "indicator", "value"]].sort_values(["region", "year", "indicator"])
+    h = hashlib.sha1()
+    h.update("|".join(map(str, long["region"])).encode())
+    h.update(long["year"].to_numpy(np.int64).tobytes())
+    h.update("|".join(map(str, long["indicator"])).encode())
+    h.update(np.round(long["value"].to_numpy(float), 9).tobytes())
+    return h.hexdigest()[:6]
+
+
+def make_context(ds, framework, dataset_id: str = DEFAULT_DATASET, defaults: Scenario | None = None) -> Context:
+    aliases = {}
+    info = ds.region_info
+    for r in ds.regions:
+        aliases[str(r).casefold()] = r
+    if info is not None:
+        for r, row in info.iterrows():
+            for c in ("name_zh", "name_en", "adcode"):
+                if c in info.columns and pd.notna(row[c]):
+                    aliases.setdefault(str(row[c]).strip().casefold(), r)
+    defaults = defaults or Scenario.default(dataset=dataset_id)
+    if defaults.dataset != dataset_id:
+        defaults = defaults.replace(dataset=dataset_id)
+    return Context(dataset_id=dataset_id, node_ids=tuple(n for n in framework.ids if n != framework.root),
+                   pillars=tuple(framework.pillars), leaves=tuple(framework.leaves),
+                   regions=tuple(ds.regions), years=tuple(ds.years), fw_fp=framework_fingerprint(framework),
+                   data_fp=data_fingerprint(ds), defaults=defaults, aliases=aliases,
+                   groups=tuple((p, tuple(framework.children(p))) for p in framework.aggregates),
+                   raw_weights={n.id: n.weight for n in framework.nodes})
+
+
+# --------------------------------------------------------------------------------------------
+# encoding
+# --------------------------------------------------------------------------------------------
+# short key -> field name (the URL's vocabulary; never reuse a key for another meaning)
+_KEYS = {
+    "d": "dataset", "l": "lang", "p": "page", "y": "year", "w": "weights", "t": "treat",
+    "n": "normalisation", "g": "goalposts", "m": "missing", "a": "aggregation", "x": "whatif",
+    "e": "edits", "r": "region", "tm": "tier_method", "tk": "tier_k", "tf": "tier_features",
+    "ts": "tier_standardise", "tr": "tier_seed", "tz": "tier_sizes", "mc": "map_colour",
+    "sn": "mc_n", "sp": "mc_spread", "ss": "mc_seed", "so": "oat_node", "nm": "name",
+}
+_FIELDS = {v: k for k, v in _KEYS.items()}
+_ALWAYS = ("year", "treat", "normalisation", "goalposts", "missing", "aggregation")
+_META = ("v", "fw", "dh")
+_EDIT_KIND_CODE = {"pct": "p", "abs": "a"}
+_EDIT_KIND_FROM = {v: k for k, v in _EDIT_KIND_CODE.items()}
+
+
+def _num(x):
+    """JSON-friendly compact number."""
+    f = float(x)
+    return int(f) if f.is_integer() and abs(f) < 1e15 else round(f, 6)
+
+
+def to_payload(scn: Scenario, context: Context | None = None) -> dict:
+    """The scenario as a compact dict with short keys (what the URL and JSON files carry)."""
+    base = context.defaults if context is not None else Scenario()
+    out: dict = {"v": FORMAT_VERSION}
+    for f in fields(Scenario):
+        val = getattr(scn, f.name)
+        if f.name not in _ALWAYS and val == getattr(base, f.name):
+            continue
+        key = _FIELDS[f.name]
+        if f.name == "weights":
+            out[key] = {k: _num(v) for k, v in val}
+        elif f.name == "edits":
+            out[key] = [[e.region, e.indicator, _EDIT_KIND_CODE[e.kind], _num(e.value)] for e in val]
+        elif f.name == "tier_sizes":
+            out[key] = list(val)
+        elif f.name == "tier_standardise":
+            out[key] = int(bool(val))
+        elif isinstance(val, float):
+            out[key] = _num(val)
+        else:
+            out[key] = val
+    if context is not None:
+        out["fw"] = context.fw_fp
+        out["dh"] = context.data_fp
+    return out
+
+
+def encode(scn: Scenario, context: Context | None = None) -> str:
+    """``"1.<base64url(zlib(json))>"``: the value of the ``s`` query parameter."""
+    raw = json.dumps(to_payload(scn, context), ensure_ascii=False, separators=(",", ":"),
+                     sort_keys=True).encode("utf-8")
+    packed = base64.urlsafe_b64encode(zlib.compress(raw, 9)).rstrip(b"=").decode("ascii")
+    return f"{FORMAT_VERSION}.{packed}"
+
+
+def _unpack(token: str) -> tuple[dict | None, Notice | None]:
+    token = str(token).strip()
+    if len(token) > MAX_TOKEN_CHARS:
+        return None, Notice(f"The link's scenario is too long ({len(token)} characters); defaults are used.",
+                            f"链接中的情景过长（{len(token)} 个字符），已改用默认设置。")
+    version, sep, packed = token.partition(".")
+    if not sep or not version.isdigit():
+        return None, Notice("The link's scenario could not be read (not in the expected format); defaults are used.",
+                            "无法读取链接中的情景（格式不符），已改用默认设置。")
+    if int(version) != FORMAT_VERSION:
+        return None, Notice(f"The link uses scenario format version {version}; this app reads version "
+                            f"{FORMAT_VERSION}. Defaults are used.",
+                            f"链接使用第 {version} 版情景格式，本应用只能读取第 {FORMAT_VERSION} 版，已改用默认设置。")
+    try:
+        data = base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4))
+        dec = zlib.decompressobj()
+        raw = dec.decompress(data, MAX_JSON_BYTES)
+        if dec.unconsumed_tail:
+            raise ValueError("too large")
+        if not dec.eof:
+            raise ValueError("truncated")
+        obj = json.loads(raw.decode("utf-8"))
+    except (binascii.Error, zlib.error, ValueError, UnicodeDecodeError):
+        return None, Notice("The link's scenario is damaged or truncated and could not be read; defaults are used. "
+                            "Copy the whole link again.",
+                            "链接中的情景已损坏或不完整，无法读取，已改用默认设置。请重新完整复制链接。")
+    if not isinstance(obj, dict):
+        return None, Notice("The link's scenario is not a set of settings; defaults are used.",
+                            "链接中的情景不是一组设置，已改用默认设置。")
+    return obj, None
+
+
+def decode(token, context: Context) -> tuple[Scenario, list[Notice]]:
+    """Scenario from the ``s`` query value; never raises. Returns (scenario, notices)."""
+    if token is None or str(token).strip() == "":
+        return context.defaults, []
+    obj, problem = _unpack(token)
+    if problem is not None:
+        return context.defaults, [problem]
+    return from_payload(obj, context)
+
+
+def from_payload(obj: dict, context: Context, *, source: str = "link") -> tuple[Scenario, list[Notice]]:
+    """Validate a payload dict (short keys, or the long field names of a JSON file) field by field."""
+    notices: list[Notice] = []
+    src_en, src_zh = ("link", "链接") if source == "link" else ("file", "文件")
+    d = context.defaults
+    vals: dict = {}
+    if not isinstance(obj, dict):
+        return d, [Notice(f"The {src_en} holds no scenario; defaults are used.", f"{src_zh}中没有情景，已改用默认设置。")]
+    v = obj.get("v", FORMAT_VERSION)
+    if v != FORMAT_VERSION:
+        return d, [Notice(f"The {src_en} uses scenario format version {v}; this app reads version {FORMAT_VERSION}. "
+                          f"Defaults are used.",
+                          f"{src_zh}使用第 {v} 版情景格式，本应用只能读取第 {FORMAT_VERSION} 版，已改用默认设置。")]
+    unknown = []
+    for key, raw in obj.items():
+        if key in _META:
+            continue
+        name = _KEYS.get(key, key if key in _FIELDS else None)
+        if name is None:
+            unknown.append(str(key))
+            continue
+        ok, value, note = _validate(name, raw, context)
+        if note:
+            notices.append(note)
+        if ok:
+            vals[name] = value
+    if unknown:
+        u = ", ".join(sorted(unknown)[:8])
+        notices.append(Notice(f"Ignored unknown setting(s) in the {src_en}: {u}.",
+                              f"已忽略{src_zh}中的未知设置：{u}。"))
+    ds_id = vals.get("dataset", d.dataset)
+    if ds_id != context.dataset_id:
+        notices.append(Notice(
+            f"The {src_en} refers to data set '{ds_id}', which is not loaded here (uploaded data cannot travel "
+            f"in a link); the default data set '{context.dataset_id}' is used and its edits are dropped.",
+            f"{src_zh}引用的数据集“{ds_id}”在此处不可用（上传的数据无法随链接传递）；已改用默认数据集"
+            f"“{context.dataset_id}”，并舍弃其数据修改。"))
+        vals["dataset"] = context.dataset_id
+        vals.pop("edits", None)
+    if obj.get("fw") not in (None, context.fw_fp) and "weights" in vals:
+        notices.append(Notice(
+            f"The {src_en} was made with different framework weights; weights it does not set now come from the "
+            f"current framework, so numbers may differ slightly.",
+            f"该{src_zh}生成时的框架权重与现在不同；其未设置的权重取当前框架的值，数值可能略有差异。"))
+    elif obj.get("fw") not in (None, context.fw_fp):
+        notices.append(Notice(f"The {src_en} was made with different framework weights; numbers may differ.",
+                              f"该{src_zh}生成时的框架权重与现在不同，数值可能有差异。"))
+    if obj.get("dh") not in (None, context.data_fp) and ds_id == context.dataset_id:
+        notices.append(Notice(f"The {src_en} was made with another version of the data; numbers may differ.",
+                              f"该{src_zh}生成时使用的是另一版本的数据，数值可能有差异。"))
+    scn = d.replace(**vals)
+    scn, more = check_combination(scn, context)
+    return scn, notices + more
+
+
+def _bad(name, raw, why_en, why_zh, default) -> Notice:
+    shown = str(raw)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    return Notice(f"Ignored {name}={shown!r} ({why_en}); using {default!r}.",
+                  f"已忽略 {name}={shown!r}（{why_zh}），改用 {default!r}。")
+
+
+def _as_int(raw):
+    if isinstance(raw, bool):
+        raise ValueError
+    if isinstance(raw, (int, np.integer)):
+        return int(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+        return int(raw.strip())
+    raise ValueError
+
+
+def _as_float(raw):
+    if isinstance(raw, bool):
+        raise ValueError
+    f = float(raw)
+    if not math.isfinite(f):
+        raise ValueError
+    return f
+
+
+def _clamped(name, value, lo, hi, raw, default):
+    if value < lo or value > hi:
+        c = min(max(value, lo), hi)
+        return True, c, Notice(f"{name}={raw!r} is out of range [{lo}, {hi}]; clamped to {c}.",
+                               f"{name}={raw!r} 超出范围 [{lo}, {hi}]，已调整为 {c}。")
+    return True, value, None
+
+
+def _validate(name, raw, ctx: Context):
+    """(ok, value, notice) for one field."""
+    d = getattr(ctx.defaults, name)
+    choices = {"lang": LANGS, "page": PAGES, "treat": TREATS, "normalisation": NORMALISATIONS,
+               "goalposts": GOALPOSTS, "missing": MISSINGS, "aggregation": AGGREGATIONS,
+               "whatif": WHATIF_MODES, "tier_method": TIER_METHODS, "tier_features": TIER_FEATURES}
+    if name in choices:
+        if isinstance(raw, str) and raw in choices[name]:
+            return True, raw, None
+        return False, None, _bad(name, raw, "not one of " + ", ".join(choices[name]),
+                                 "不在可选值 " + "、".join(choices[name]) + " 中", d)
+    if name == "dataset":
+        if isinstance(raw, str) and 0 < len(raw) <= 80:
+            return True, raw, None
+        return False, None, _bad(name, raw, "not a data set id", "不是数据集编号", d)
+    if name == "name":
+        if isinstance(raw, str):
+            return True, raw.strip()[:MAX_NAME], None
+        return False, None, _bad(name, raw, "not text", "不是文本", d)
+    if name == "year":
+        if raw is None:
+            return True, None, None
+        try:
+            y = _as_int(raw)
+        except (TypeError, ValueError):
+            return False, None, _bad(name, raw, "not a year", "不是年份", d)
+        if y not in ctx.years:
+            near = min(ctx.years, key=lambda k: abs(k - y))
+            return True, near, Notice(f"year={y} is not in the data ({ctx.years[0]}-{ctx.years[-1]}); using {near}.",
+                                      f"数据中没有 {y} 年（{ctx.years[0]}-{ctx.years[-1]}），改用 {near} 年。")
+        return True, y, None
+    if name in ("tier_k", "tier_seed", "mc_n", "mc_seed"):
+        try:
+            x = _as_int(raw)
+        except (TypeError, ValueError):
+            return False, None, _bad(name, raw, "not an integer", "不是整数", d)
+        lo, hi = {"tier_k": K_RANGE, "tier_seed": (0, SEED_MAX), "mc_n": MC_N_RANGE, "mc_seed": (0, SEED_MAX)}[name]
+        return _clamped(name, x, lo, hi, raw, d)
+    if name == "mc_spread":
+        try:
+            x = _as_float(raw)
+        except (TypeError, ValueError):
+            return False, None, _bad(name, raw, "not a number", "不是数字", d)
+        return _clamped(name, round(x, 4), *MC_SPREAD_RANGE, raw, d)
+    if name == "tier_standardise":
+        if raw in (0, 1, True, False, "0", "1", "true", "false"):
+            return True, raw in (1, True, "1", "true"), None
+        return False, None, _bad(name, raw, "not 0 or 1", "不是 0 或 1", d)
+    if name == "tier_sizes":
+        try:
+            sizes = tuple(_as_int(x) for x in (raw.split(",") if isinstance(raw, str) else raw))
+        except (TypeError, ValueError):
+            return False, None, _bad(name, raw, "not a list of integers", "不是整数列表", d)
+        if not 2 <= len(sizes) <= K_RANGE[1] or min(sizes) < 1 or sum(sizes) != len(ctx.regions):
+            return False, None, _bad(name, raw, f"sizes must be positive and sum to {len(ctx.regions)}",
+                                     f"各梯队数量须为正且合计 {len(ctx.regions)}", d)
+        return True, sizes, None
+    if name in ("region",):
+        if raw is None:
+            return True, None, None
+        r = ctx.resolve_region(raw)
+        if r is None:
+            return False, None, _bad(name, raw, "unknown region", "未知地区", d)
+        return True, r, None
+    if name == "map_colour":
+        if raw == "tier" or raw == "iidei" or raw in ctx.pillars:
+            return True, raw, None
+        return False, None, _bad(name, raw, "not the composite, a pillar or 'tier'", "不是综合指数、分项或梯队", d)
+    if name == "oat_node":
+        if raw in ctx.node_ids:
+            return True, raw, None
+        return False, None, _bad(name, raw, "unknown node", "未知节点", d)
+    if name == "weights":
+        return _validate_weights(raw, ctx)
+    if name == "edits":
+        return _validate_edits(raw, ctx)
+    return False, None, None  # pragma: no cover - every field is handled above
+
+
+def _validate_weights(raw, ctx: Context):
+    if not isinstance(raw, dict):
+        return False, None, _bad("weights", raw, "not a mapping id -> weight", "不是 编号 -> 权重 的映射", "framework")
+    out, bad = {}, []
+    for k, v in raw.items():
+        if k not in ctx.node_ids:
+            bad.append(str(k))
+            continue
+        try:
+            f = _as_float(v)
+        except (TypeError, ValueError):
+            bad.append(f"{k}={v!r}")
+            continue
+        out[k] = min(max(f, 0.0), WEIGHT_MAX)
+        if out[k] != f:
+            bad.append(f"{k}={v!r}→{out[k]}")
+    note = None
+    if bad:
+        b = ", ".join(bad[:8])
+        note = Notice(f"Weights: ignored or clamped {b} (weights are 0-{WEIGHT_MAX:g} for known nodes).",
+                      f"权重：已忽略或调整 {b}（权重须在 0-{WEIGHT_MAX:g} 之间且节点须存在）。")
+    return True, _canon_weights(out), note
+
+
+def _validate_edits(raw, ctx: Context):
+    if not isinstance(raw, list):
+        return False, None, _bad("edits", raw, "not a list", "不是列表", "none")
+    out, bad = [], []
+    for item in raw[:MAX_EDITS]:
+        try:
+            if isinstance(item, dict):
+                region, ind, kind, val = item["region"], item["indicator"], item["kind"], item["value"]
+            else:
+                region, ind, kind, val = item
+            kind = _EDIT_KIND_FROM.get(kind, kind)
+            r = ctx.resolve_region(region)
+            f = _as_float(val)
+            if r is None or ind not in ctx.leaves or kind not in EDIT_KINDS:
+                raise ValueError
+        except (TypeError, ValueError, KeyError):
+            bad.append(str(item)[:30])
+            continue
+        lo, hi = PCT_RANGE if kind == "pct" else (-ABS_MAX, ABS_MAX)
+        if not lo <= f <= hi:
+            c = min(max(f, lo), hi)
+            bad.append(f"{r}/{ind}: {f:g}→{c:g}")
+            f = c
+        out.append(Edit(r, ind, kind, f))
+    if len(raw) > MAX_EDITS:
+        bad.append(f"{len(raw) - MAX_EDITS} more")
+    note = None
+    if bad:
+        b = "; ".join(bad[:6])
+        note = Notice(f"Edits: ignored or clamped {b} (unknown region or indicator, or value out of range; "
+                      f"changes are {PCT_RANGE[0]:g}% to +{PCT_RANGE[1]:g}%).",
+                      f"数据修改：已忽略或调整 {b}（地区或指标未知，或数值超出范围；变化幅度须在 "
+                      f"{PCT_RANGE[0]:g}% 至 +{PCT_RANGE[1]:g}% 之间）。")
+    return True, _canon_edits(out), note
+
+
+def check_combination(scn: Scenario, ctx: Context | None = None) -> tuple[Scenario, list[Notice]]:
+    """Repair combinations that cannot be computed, saying what was changed.
+
+    * pooled goalposts apply to min-max only; * geometric aggregation needs non-negative scores
+      (not z-scores); * every group of weights needs one positive weight; * the ``sizes`` tier
+      method needs sizes summing to the number of regions.
+    """
+    notes = []
+    if scn.goalposts == "pooled" and scn.normalisation != "minmax":
+        scn = scn.replace(goalposts="year")
+        notes.append(Notice("Pooled goalposts apply to min-max normalisation only; switched to single-year.",
+                            "跨年统一目标值只适用于 min-max 标准化，已改为单年。"))
+    if scn.aggregation == "geometric" and scn.normalisation == "zscore":
+        scn = scn.replace(aggregation="arithmetic")
+        notes.append(Notice("Geometric aggregation is undefined for z-scores (negative values); switched to arithmetic.",
+                            "z 分数含负值，不能用几何平均聚合，已改为算术平均。"))
+    if ctx is not None and scn.weights:
+        w = scn.weight_map
+        for parent, sibs in ctx.groups:
+            if any(s in w for s in sibs) and all(w.get(s, ctx.raw_weights.get(s, 1.0)) == 0 for s in sibs):
+                for s in sibs:
+                    w.pop(s, None)
+                notes.append(Notice(f"All weights under '{parent}' were 0; they were reset to the framework's.",
+                                    f"“{parent}”下的权重全为 0，已恢复为框架默认权重。"))
+        scn = scn.replace(weights=w)
+    if scn.tier_method == "sizes" and ctx is not None and sum(scn.tier_sizes) != len(ctx.regions):
+        scn = scn.replace(tier_sizes=DEFAULT_SIZES if sum(DEFAULT_SIZES) == len(ctx.regions) else
+                          _even_sizes(len(ctx.regions), 4))
+        notes.append(Notice("Tier sizes did not add up to the number of regions; reset.",
+                            "各梯队数量之和与地区数不符，已重置。"))
+    return scn, notes
+
+
+def _even_sizes(n, k):
+    base = [n // k] * k
+    for i in range(n % k):
+        base[i] += 1
+    return tuple(base)
+
+
+# --------------------------------------------------------------------------------------------
+# JSON files
+# --------------------------------------------------------------------------------------------
+def to_json(scn: Scenario, context: Context | None = None) -> str:
+    """A readable JSON document (long field names) that :func:`from_json` reads back."""
+    doc = {"format": "iiscore-scenario", "version": FORMAT_VERSION, "scenario": scn.to_dict()}
+    if context is not None:
+        doc["framework_fingerprint"] = context.fw_fp
+        doc["data_fingerprint"] = context.data_fp
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def from_json(text, context: Context) -> tuple[Scenario, list[Notice]]:
+    """Scenario from a JSON document written by :func:`to_json` (or a URL payload dict)."""
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8-sig")
+        if len(text) > MAX_JSON_BYTES:
+            raise ValueError
+        doc = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        return context.defaults, [Notice("The file is not a readable scenario JSON; nothing was imported.",
+                                         "该文件不是可读取的情景 JSON，未导入任何内容。")]
+    if isinstance(doc, dict) and "scenario" in doc:
+        payload = dict(doc["scenario"]) if isinstance(doc["scenario"], dict) else {}
+        payload["v"] = doc.get("version", FORMAT_VERSION)
+        if "framework_fingerprint" in doc:
+            payload["fw"] = doc["framework_fingerprint"]
+        if "data_fingerprint" in doc:
+            payload["dh"] = doc["data_fingerprint"]
+        return from_payload(payload, context, source="file")
+    return from_payload(doc if isinstance(doc, dict) else {}, context, source="file")
+
+
+# --------------------------------------------------------------------------------------------
+# ready-made scenarios
+# --------------------------------------------------------------------------------------------
+PRESETS = ("west_infra", "innovation_focus", "equal_pillars", "no_compensation", "report_sizes")
+
+
+def western_regions(ds) -> tuple:
+    info = ds.region_info
+    if info is not None and "macro_region" in info.columns:
+        w = tuple(r for r in ds.regions if info.at[r, "macro_region"] == "西部")
+        if w:
+            return w
+    return tuple(r for r in WESTERN if r in ds.regions)
+
+
+def preset(name: str, ds, framework, base: Scenario | None = None) -> Scenario:
+    """A ready-made workshop scenario, keeping ``base``'s language, page, year and tier settings.
+
+    * ``west_infra``: the western provinces raise 网络建设 and 标识建设 by 50 %.
+    * ``innovation_focus``: the 技术创新 pillar weight doubled.
+    * ``equal_pillars``: the five pillars weighted equally.
+    * ``no_compensation``: geometric aggregation (a weak pillar is not fully compensated).
+    * ``report_sizes``: tiers cut with the report's group sizes 6/11/10/4.
+    """
+    base = base or Scenario.default()
+    keep = dict(lang=base.lang, page=base.page, year=base.year, dataset=base.dataset)
+    clean = Scenario.default(**keep).replace(
+        tier_method=base.tier_method, tier_k=base.tier_k, tier_features=base.tier_features,
+        tier_standardise=base.tier_standardise, tier_seed=base.tier_seed, tier_sizes=base.tier_sizes,
+        map_colour=base.map_colour, region=base.region)
+    if name == "west_infra":
+        inds = [i for i in ("network", "identifier") if i in framework.leaves]
+        west = western_regions(ds)
+        edits = [Edit(r, i, "pct", 50.0) for r in west for i in inds]
+        region = clean.region if clean.region is not None else ("贵州" if "贵州" in west else (west[0] if west else None))
+        return clean.replace(edits=edits, name=name, region=region)
+    if name == "innovation_focus":
+        w = framework.node("innovation").weight if "innovation" in framework.ids else None
+        return clean.replace(weights={"innovation": 2 * w} if w else {}, name=name)
+    if name == "equal_pillars":
+        return clean.replace(weights={p: 20.0 for p in framework.pillars}, name=name)
+    if name == "no_compensation":
+        return clean.replace(aggregation="geometric", normalisation="minmax", name=name)
+    if name == "report_sizes":
+        sizes = DEFAULT_SIZES if sum(DEFAULT_SIZES) == len(ds.regions) else _even_sizes(len(ds.regions), 4)
+        return clean.replace(tier_method="sizes", tier_k=len(sizes), tier_sizes=sizes, name=name)
+    raise KeyError(name)
+
+
+def from_query(params: dict, context: Context, ds=None, framework=None) -> tuple[Scenario, list[Notice]]:
+    """Scenario from URL query parameters (``s``, else ``preset``; ``lang`` applies to either)."""
+    notices: list[Notice] = []
+    s = params.get("s")
+    pname = params.get("preset")
+    if s:
+        scn, notices = decode(s, context)
+    elif pname:
+        if pname in PRESETS and ds is not None and framework is not None:
+            scn = preset(pname, ds, framework, context.defaults)
+        else:
+            scn = context.defaults
+            notices.append(Notice(f"Unknown ready-made scenario '{str(pname)[:30]}'; defaults are used.",
+                                  f"未知的预设情景“{str(pname)[:30]}”，已改用默认设置。"))
+    else:
+        scn = context.defaults
+    lang = params.get("lang")
+    if lang is not None:
+        if lang in LANGS:
+            scn = scn.replace(lang=lang)
+        else:
+            notices.append(Notice(f"Ignored lang={str(lang)[:10]!r}; use zh or en.",
+                                  f"已忽略 lang={str(lang)[:10]!r}；请用 zh 或 en。"))
+    known = {"s", "preset", "lang"}
+    extra = [k for k in params if k not in known]
+    if extra:
+        notices.append(Notice(f"Ignored unknown link parameter(s): {', '.join(sorted(extra)[:6])}.",
+                              f"已忽略链接中的未知参数：{'、'.join(sorted(extra)[:6])}。"))
+    return scn, notices
+
+
+# --------------------------------------------------------------------------------------------
+# evaluation: scenario -> numbers (pure; the app caches these)
+# --------------------------------------------------------------------------------------------
+def framework_for(scn: Scenario, base_framework):
+    """The framework with the scenario's weights (FrameworkError if a group is all zero)."""
+    return base_framework.with_weights(scn.weight_map) if scn.weights else base_framework
+
+
+def spec_for(scn: Scenario, base_framework, year=None):
+    from .spec import Spec
+
+    return Spec(framework=framework_for(scn, base_framework), year=scn.year if year is None else year,
+                treat=scn.treat, normalisation=scn.normalisation,
+                goalposts="pooled" if scn.goalposts == "pooled" else None,
+                missing=scn.missing, aggregation=scn.aggregation)
+
+
+def sim_edits(scn: Scenario) -> tuple:
+    """The scenario's edits as :class:`iiscore.simulate.Edit` records."""
+    from .simulate import Edit as SimEdit
+
+    return tuple(SimEdit(e.region, e.indicator, e.kind, float(e.value)) for e in scn.edits)
+
+
+def edited_dataset(scn: Scenario, ds, year: int, framework=None):
+    """``ds`` with the scenario's edits applied to ``year`` (provenance 'scenario')."""
+    from .simulate import apply_edits
+
+    if not scn.edits:
+        return ds
+    return apply_edits(ds, sim_edits(scn), year, framework)
+
+
+def result_for(scn: Scenario, ds, base_framework, *, edits: bool = True):
+    """``build`` for the scenario; with edits, :func:`iiscore.simulate.whatif` in the scenario's
+    what-if mode (``fixed`` keeps the unedited data's goalposts and treatment)."""
+    from .pipeline import build
+    from .simulate import whatif
+
+    spec = spec_for(scn, base_framework)
+    year = spec.year if spec.year is not None else ds.years[-1]
+    spec = spec.replace(year=year)
+    if not edits or not scn.edits:
+        return build(ds, spec)
+    return whatif(ds, spec, sim_edits(scn), mode=scn.whatif).after
+
+
+def whatif_for(scn: Scenario, ds, base_framework, tiers=None):
+    """The full :class:`iiscore.simulate.WhatIf` (before/after table, passes, notes)."""
+    from .simulate import whatif
+
+    spec = spec_for(scn, base_framework)
+    spec = spec.replace(year=spec.year if spec.year is not None else ds.years[-1])
+    return whatif(ds, spec, sim_edits(scn), mode=scn.whatif, tiers=tiers)
+
+
+def tiers_for(result, scn: Scenario):
+    from . import tiering
+
+    fw = result.spec.framework
+    table = result.scores[[fw.root, *fw.pillars]]
+    kw = dict(method=scn.tier_method, seed=scn.tier_seed, features=scn.tier_features,
+              standardise=scn.tier_standardise)
+    if scn.tier_method in ("kmeans", "jenks"):
+        kw["k"] = min(scn.tier_k, len(table))
+    if scn.tier_method == "sizes":
+        kw["sizes"] = scn.tier_sizes
+    return tiering.tiers(table, **kw)
+
+
+def baseline_of(scn: Scenario, context: Context) -> Scenario:
+    """The comparison point: the data set's defaults with the same year, tier settings and view."""
+    return context.defaults.replace(
+        year=scn.year, lang=scn.lang, page=scn.page, region=scn.region, map_colour=scn.map_colour,
+        tier_method=scn.tier_method, tier_k=scn.tier_k, tier_features=scn.tier_features,
+        tier_standardise=scn.tier_standardise, tier_seed=scn.tier_seed, tier_sizes=scn.tier_sizes)
+
+
+def provenance_counts(ds, year=None, edited=None) -> dict:
+    """How many values are public statistics, report figures, estimates, scenario edits."""
+    long = ds.long
+    if year is not None:
+        long = long[long["year"] == int(year)]
+    if "provenance" in long.columns:
+        counts = long["provenance"].fillna("unknown").value_counts().to_dict()
+    else:
+        counts = {"unknown": len(long)}
+    counts = {k: int(v) for k, v in counts.items()}
+    if edited is not None and len(edited):
+        counts["scenario"] = counts.get("scenario", 0) + int(len(edited))
+    counts["total"] = int(len(long))
+    return counts
+
+
+def provenance_matrix(ds, year: int, leaves: Iterable) -> pd.DataFrame:
+    """Regions × leaves of provenance labels for ``year``."""
+    long = ds.long
+    long = long[long["year"] == int(year)]
+    if "provenance" not in long.columns:
+        return pd.DataFrame("unknown", index=list(ds.regions), columns=list(leaves))
+    m = long.pivot(index="region", columns="indicator", values="provenance")
+    return m.reindex(index=list(ds.regions), columns=list(leaves)).fillna("missing")
+
+
+def estimate_share(result, prov: pd.DataFrame, kinds=("estimate",)) -> pd.Series:
+    """Per region, the share (%) of the composite's weight resting on values of ``kinds``."""
+    w = result.effective_weights
+    mask = prov.reindex(index=w.index, columns=w.columns).isin(list(kinds))
+    return (w.where(mask, 0.0).sum(axis=1) * 100.0).rename("estimate_share")
+
+
+def rank_trajectory(scn: Scenario, ds, base_framework) -> pd.DataFrame:
+    """Composite rank of every region in every year, on goalposts pooled over the years.
+
+    Only defined for min-max normalisation (other normalisations are per year by nature;
+    they are used as they are).
+    """
+    from .pipeline import build
+
+    spec = spec_for(scn, base_framework)
+    if spec.normalisation == "minmax":
+        spec = spec.replace(goalposts="pooled")
+    out = {}
+    scores = {}
+    for y in ds.years:
+        r = build(ds, spec.replace(year=y))
+        out[y] = r.ranks[spec.framework.root]
+        scores[y] = r.composite
+    ranks = pd.DataFrame(out)
+    ranks.index.name = "region"
+    return ranks, pd.DataFrame(scores)

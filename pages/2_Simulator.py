@@ -1,0 +1,124 @@
+"""地区模拟 / Province simulator: edit a region's indicators, see before/after, levers, goal-seek."""
+import streamlit as st
+
+from iiscore import scenario as S
+from iiscore import simulate
+from iiscore.errors import IIScoreError
+from iiscore.i18n import t
+from iiscore_app import state, ui, views
+
+scn, lang = ui.page_start("simulator")
+st.title(t("sim.title", lang))
+b = state.bundle()
+ds, fw = b.ds, b.fw
+if scn.region is None or scn.region not in ds.regions:
+    scn = state.update(region=ds.regions[0])
+
+c1, c2 = st.columns([2, 3])
+with c1:
+    state.control(st.selectbox, "region", t("sim.region", lang), options=list(ds.regions),
+                  format_func=lambda r: views.region_name(ds, r, lang))
+with c2:
+    mode = st.radio(t("sim.mode", lang), ["pct", "abs"], horizontal=True, key=state.wkey("sim_mode"),
+                    format_func=lambda m: t("sim.mode." + m, lang))
+scn = state.scenario()
+region = scn.region
+rname = views.region_name(ds, region, lang)
+mine = tuple(e for e in scn.edits if e.region == region)
+ekey = state.wkey(f"sim_editor.{region}.{mode}.{scn.year}.{lang}.{state.generation()}.{abs(hash(mine)) % 10**8}")
+table = state.editor_base(ekey, lambda: views.edit_table(ds, fw, scn, region, mode, lang))
+edit_col = t("col.change_pct", lang) if mode == "pct" else t("col.new_value", lang)
+st.subheader(t("sim.table", lang, region=rname, year=scn.year))
+st.caption(t("sim.table.caption", lang, col=edit_col))
+edited = st.data_editor(table, key=ekey, hide_index=True, width="stretch",
+                        disabled=[c for c in table.columns if c != edit_col],
+                        column_config={"_id": None})
+new_edits = views.edits_from_table(scn, region, edited, mode, lang, table)
+if new_edits != scn.edits:
+    state.update(edits=new_edits)
+    st.rerun()  # redraw the editor from the scenario: edited rows are marked as scenario values
+
+b1, b2 = st.columns(2)
+b1.button(t("sim.clear", lang), key=state.wkey("sim_clear"),
+          on_click=lambda: state.set_scenario(state.scenario().replace(
+              edits=[e for e in state.scenario().edits if e.region != state.scenario().region])))
+b2.button(t("sim.clear_all", lang), key=state.wkey("sim_clear_all"),
+          on_click=lambda: state.set_scenario(state.scenario().replace(edits=())))
+
+ev = ui.compute_or_stop(lang)
+try:
+    wi = state.whatif(ev)
+except IIScoreError as exc:
+    st.error(t("error.compute", lang, msg=exc.message(lang)))
+    st.stop()
+
+st.divider()
+st.subheader(t("sim.before_after", lang))
+row = wi.table.set_index("region").loc[region]
+m1, m2, m3 = st.columns(3)
+m1.metric(t("col.score", lang), f"{row['score_after']:.2f}", f"{row['score_after'] - row['score_before']:+.2f}")
+m2.metric(t("col.rank", lang), int(row["rank_after"]), int(row["rank_before"] - row["rank_after"]))
+m3.metric(t("col.tier", lang), int(row["tier_after"]), int(row["tier_before"] - row["tier_after"]))
+for en, zh in wi.notes:
+    st.caption(zh if lang == "zh" else en)
+st.markdown(f"**{t('sim.passes', lang)}**")
+passes = views.passes_table(wi, ds, region, lang)
+if passes.empty:
+    st.caption(t("sim.passes.none", lang))
+else:
+    st.dataframe(passes, hide_index=True, key=state.wkey("sim_passes"))
+if scn.edits:
+    with st.expander(t("sim.edits", lang)):
+        st.dataframe(views.edits_list(scn, ds, fw, lang), hide_index=True, key=state.wkey("sim_edits"))
+
+st.divider()
+st.subheader(t("sim.levers", lang))
+try:
+    st.dataframe(state.levers(ev, region, lang), hide_index=True, key=state.wkey("sim_levers"))
+except IIScoreError as exc:
+    st.error(t("error.compute", lang, msg=exc.message(lang)))
+
+st.divider()
+st.subheader(t("sim.goal", lang))
+st.caption(t("sim.goal.caption", lang))
+k = int(ev.tiers_unedited.tier.max())
+with st.form(key=state.wkey("goal_form")):
+    target = st.selectbox(t("sim.goal.tier", lang), list(range(1, k + 1)), index=min(1, k - 1),
+                          key=state.wkey("goal_tier"))
+    inds = st.multiselect(t("sim.goal.inds", lang), list(fw.leaves), default=["network", "identifier"]
+                          if {"network", "identifier"} <= set(fw.leaves) else list(fw.leaves)[:2],
+                          format_func=lambda i: fw.name(i, lang), key=state.wkey("goal_inds"))
+    go = st.form_submit_button(t("sim.goal.run", lang))
+if go:
+    if not inds:
+        st.warning(t("sim.goal.need", lang))
+        state.goal_answer(clear=True)
+    else:
+        try:
+            gs = simulate.goal_seek(b.ds, ev.unedited.spec, region, target_tier=int(target), indicators=inds,
+                                    mode=scn.whatif, tiers=ev.tiers_unedited.tier, edits=S.sim_edits(scn))
+            state.goal_answer({"key": (region, scn.compute_key(), scn.tier_key()), "gs": gs})
+        except IIScoreError as exc:
+            st.error(t("error.compute", lang, msg=exc.message(lang)))
+ans = state.goal_answer()
+if ans and ans["key"] == (region, scn.compute_key(), scn.tier_key()):
+    gs = ans["gs"]
+    st.info(gs.message_zh if lang == "zh" else gs.message_en)
+    if gs.reached and gs.method != "none-needed":
+        st.dataframe(views.goal_table(gs, fw, lang), hide_index=True, key=state.wkey("goal_table"))
+
+        def _apply(gs=gs):
+            cur = {(e.region, e.indicator): e for e in state.scenario().edits}
+            for e in gs.edits:
+                old = cur.get((e.region, e.indicator))
+                pct = float(e.amount)  # goal-seek changes apply on top of the existing edit
+                if old is not None and old.kind == "abs":
+                    cur[(e.region, e.indicator)] = S.Edit(e.region, e.indicator, "abs", old.value * (1 + pct / 100))
+                    continue
+                if old is not None:
+                    pct = ((1 + old.value / 100) * (1 + pct / 100) - 1) * 100
+                cur[(e.region, e.indicator)] = S.Edit(e.region, e.indicator, "pct", round(pct, 4))
+            state.set_scenario(state.scenario().replace(edits=list(cur.values())))
+            state.goal_answer(clear=True)
+
+        st.button(t("sim.goal.apply", lang), key=state.wkey("goal_apply"), on_click=_apply)

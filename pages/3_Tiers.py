@@ -1,0 +1,86 @@
+"""梯队划分 / Tiers: methods, tier map, comparison with the report, workshop view of tier shifts."""
+import streamlit as st
+
+from iiscore import scenario as S
+from iiscore import tiering
+from iiscore.errors import IIScoreError
+from iiscore.i18n import opt, t
+from iiscore_app import state, ui, views
+
+scn, lang = ui.page_start("tiers")
+st.title(t("t.title", lang))
+b = state.bundle()
+n_regions = len(b.ds.regions)
+
+c1, c2, c3, c4, c5 = st.columns([3, 2, 3, 2, 2])
+with c1:
+    state.control(st.selectbox, "tier_method", t("t.method", lang), options=list(S.TIER_METHODS),
+                  format_func=lambda m: opt("tier", m, lang))
+method = state.scenario().tier_method
+with c2:
+    state.control(st.number_input, "tier_k", t("t.k", lang), min_value=S.K_RANGE[0], max_value=S.K_RANGE[1], step=1,
+                  disabled=method not in ("kmeans", "jenks"))
+with c3:
+    state.control(st.selectbox, "tier_features", t("t.features", lang), options=list(S.TIER_FEATURES),
+                  format_func=lambda f: opt("features", f, lang), disabled=method != "kmeans")
+with c4:
+    state.control(st.checkbox, "tier_standardise", t("t.standardise", lang), disabled=method != "kmeans")
+with c5:
+    state.control(st.number_input, "tier_seed", t("t.seed", lang), min_value=0, max_value=S.SEED_MAX, step=1,
+                  disabled=method != "kmeans")
+if method == "sizes":
+    def _sizes_to_field(text):
+        try:
+            sizes = tuple(int(x) for x in str(text).replace("，", ",").split(",") if x.strip())
+        except ValueError:
+            sizes = ()
+        if len(sizes) < 2 or min(sizes) < 1 or sum(sizes) != n_regions:
+            state.flash(t("t.sizes.bad", state.lang(), n=n_regions))
+            return state.scenario().tier_sizes
+        return sizes
+
+    state.control(st.text_input, "tier_sizes", t("t.sizes", lang, n=n_regions), to_field=_sizes_to_field,
+                  from_field=lambda s: ",".join(map(str, s)))
+
+ev = ui.compute_or_stop(lang)
+scn = state.scenario()
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("t.map", lang))
+    st.pydeck_chart(state.map_deck(ev, "tier", lang), height=460, key=state.wkey("tier_map"))
+    st.markdown(views.legend(ev, "tier", lang), unsafe_allow_html=True)
+with right:
+    st.subheader(t("t.members", lang))
+    st.dataframe(state.view("tier_members", ev, lang), hide_index=True, height=460, key=state.wkey("tier_members"))
+
+st.divider()
+st.subheader(t("t.vs_report", lang))
+try:
+    cmp = tiering.compare(tiering.report_tiers().reindex(list(b.ds.regions)), ev.tiers.tier) \
+        if set(tiering.report_tiers().index) == set(b.ds.regions) else None
+except IIScoreError as exc:
+    cmp = None
+    st.caption(exc.message(lang))
+if cmp is not None:
+    st.markdown(t("t.ari", lang, ari=cmp.ari, agree=cmp.agreement))
+    a, bcol = st.columns([2, 3])
+    with a:
+        st.caption(t("t.confusion", lang))
+        st.dataframe(cmp.confusion, key=state.wkey("tier_confusion"))
+    with bcol:
+        st.caption(t("t.movers", lang))
+        mv = views.movers_table(cmp.movers, b.ds, lang)
+        if mv.empty:
+            st.caption(t("t.nomovers", lang))
+        else:
+            st.dataframe(mv, hide_index=True, key=state.wkey("tier_movers"))
+
+st.divider()
+st.subheader(t("t.shift", lang))
+big = st.toggle(t("t.shift.big", lang), value=True, key=state.wkey("tier_big"))
+st.markdown(state.view("shift_html", ev, lang, big), unsafe_allow_html=True)
+
+if method == "kmeans":
+    with st.expander(t("t.silhouette", lang)):
+        st.dataframe(state.view("silhouette_table", ev, lang), key=state.wkey("tier_sil"))

@@ -1,0 +1,74 @@
+"""AppTest: the data & method page (browse, upload with precise errors, templates, scenario import)."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import iiscore
+from iiscore import export
+from iiscore import scenario as S
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture
+def at():
+    a = AppTest.from_file(APP, default_timeout=30)
+    a.run()
+    a.switch_page("pages/4_Data.py").run()
+    assert not a.exception
+    return a
+
+
+def test_browse_marks_estimates(at):
+    table = [e.value for e in at.dataframe if "来源类型" in e.value.columns][0]
+    ds = iiscore.load_default()
+    y = ds.years[-1]
+    long = ds.long[ds.long["year"] == y]
+    assert len(table) == len(long)
+    assert (table["来源类型"] == "估算").sum() == (long["provenance"] == "estimate").sum()
+    at.checkbox(key="wk.d_only_est").check().run()
+    table = [e.value for e in at.dataframe if "来源类型" in e.value.columns][0]
+    assert set(table["来源类型"]) == {"估算"}
+
+
+def test_upload_valid_data(at):
+    ds, fw = iiscore.load_default(), iiscore.load_default_framework()
+    m = ds.matrix(ds.years[-1])
+    m.index = [(r, ds.years[-1]) for r in m.index]
+    tpl = export.data_template(fw, ds.regions, ds.years[-1:], m)
+    tpl.loc[tpl["region"] == "贵州", "network"] *= 3
+    at.file_uploader(key="wk.d_upload").set_value(("mine.csv", tpl.to_csv(index=False).encode(), "text/csv")).run()
+    assert not at.exception
+    assert any("mine.csv" in s.value for s in at.success)
+    at.switch_page("app.py").run()
+    assert not at.exception
+    assert any("上传的数据无法放进链接" in w.value for w in at.warning)
+    info = " ".join(i.value for i in at.info)
+    assert "估算 0 个" in info  # uploaded values have no provenance labels, none is called an estimate
+
+
+@pytest.mark.parametrize("content,needle", [
+    (b"region,year,network\n\xe5\x8c\x97\xe4\xba\xac,2023,abc\n", "不是数字"),
+    (b"foo,bar\n1,2\n", "region"),
+    (b"\x00\x01\x02binary", "CSV"),
+])
+def test_upload_errors_in_user_language(at, content, needle):
+    at.file_uploader(key="wk.d_upload").set_value(("bad.csv", content, "text/csv")).run()
+    assert not at.exception
+    assert at.error and needle in at.error[0].value and "bad.csv" in at.error[0].value
+
+
+def test_import_scenario_json(at):
+    ds, fw = iiscore.load_default(), iiscore.load_default_framework()
+    ctx = S.make_context(ds, fw)
+    scn = S.preset("west_infra", ds, fw).replace(tier_k=3, weights={"basic": 30})
+    at.file_uploader(key="wk.import").set_value(("s.json", S.to_json(scn, ctx).encode(), "application/json")).run()
+    assert not at.exception
+    got, _ = S.decode(at.query_params["s"], ctx)
+    assert got.compute_key() == scn.compute_key() and got.tier_k == 3
+
+
+def test_method_text_in_english(at):
+    at.toggle(key="wk.lang_en").set_value(True).run()
+    assert any("How the index is computed" in m.value for m in at.markdown)

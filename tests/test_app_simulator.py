@@ -1,0 +1,94 @@
+"""AppTest: the province simulator."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import iiscore
+from iiscore import scenario as S
+from iiscore import simulate
+from iiscore.datasets import default_spec
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture
+def at():
+    a = AppTest.from_file(APP, default_timeout=30)
+    a.run()
+    a.switch_page("pages/2_Simulator.py").run()
+    assert not a.exception
+    return a
+
+
+def editor_key(at):
+    return [k for k in at.session_state if str(k).startswith("wk.sim_editor.")][0]
+
+
+def test_edit_table_and_before_after(at):
+    at.selectbox(key="wk.region").set_value("贵州").run()
+    fw = iiscore.load_default_framework()
+    rows = {leaf: i for i, leaf in enumerate(fw.leaves)}
+    at.session_state[editor_key(at)] = {"edited_rows": {rows["network"]: {"变化 %": 300.0},
+                                                        rows["identifier"]: {"变化 %": 500.0}},
+                                        "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    ds = iiscore.load_default()
+    edits = [simulate.Edit("贵州", "network", "pct", 300.0), simulate.Edit("贵州", "identifier", "pct", 500.0)]
+    wi = simulate.whatif(ds, default_spec(year=ds.years[-1]), edits)
+    row = wi.table.set_index("region").loc["贵州"]
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["得分"].value == f"{row['score_after']:.2f}"
+    assert int(metrics["排名"].value) == int(row["rank_after"])
+    assert row["rank_after"] < row["rank_before"]
+    passes = [e.value for e in at.dataframe if "基线排名" in e.value.columns and "基线梯队" in e.value.columns][0]
+    assert passes.iloc[0]["地区"] == "贵州" and len(passes) > 1
+    # edited values are marked as scenario, in the URL too
+    scn, _ = S.decode(at.query_params["s"], S.make_context(ds, iiscore.load_default_framework()))
+    assert {(e.indicator, e.value) for e in scn.edits} == {("network", 300.0), ("identifier", 500.0)}
+    table = [e.value for e in at.dataframe if "来源类型" in e.value.columns][0]
+    assert table["来源类型"].str.contains("情景修改").sum() == 2
+    assert table["来源类型"].str.contains("估算").any()
+    # clearing
+    at.button(key="wk.sim_clear").click().run()
+    scn, _ = S.decode(at.query_params["s"], S.make_context(ds, iiscore.load_default_framework()))
+    assert scn.edits == ()
+
+
+def test_absolute_mode(at):
+    at.radio(key="wk.sim_mode").set_value("abs").run()
+    at.session_state[editor_key(at)] = {"edited_rows": {0: {"新数值": 99999.0}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    ds = iiscore.load_default()
+    scn, _ = S.decode(at.query_params["s"], S.make_context(ds, iiscore.load_default_framework()))
+    assert scn.edits == (S.Edit(ds.regions[0], "network", "abs", 99999.0),)
+
+
+def test_levers_and_goal_seek(at):
+    at.selectbox(key="wk.region").set_value("贵州").run()
+    ds = iiscore.load_default()
+    lv = simulate.levers(ds, default_spec(year=ds.years[-1]), "贵州")
+    table = [e.value for e in at.dataframe if "综合得分增益" in e.value.columns][0]
+    assert table.iloc[0]["指标"] == iiscore.load_default_framework().name(lv.table.index[0], "zh")
+    at.selectbox(key="wk.goal_tier").set_value(2)
+    at.multiselect(key="wk.goal_inds").set_value(["network", "identifier", "rd_input"])
+    submit = at.button[[b.label for b in at.button].index("求解")]
+    submit.click().run()
+    assert not at.exception
+    assert at.info, "goal-seek answer shown"
+    apply = [b for b in at.button if b.label == "采用该方案"]
+    if apply:
+        apply[0].click().run()
+        scn, _ = S.decode(at.query_params["s"], S.make_context(ds, iiscore.load_default_framework()))
+        assert scn.edits and all(e.region == "贵州" for e in scn.edits)
+
+
+def test_fixed_mode_with_zscore_is_a_message(at):
+    at.radio(key="wk.whatif").set_value("fixed").run()
+    at.selectbox(key="wk.normalisation").set_value("zscore").run()
+    at.session_state[editor_key(at)] = {"edited_rows": {0: {"变化 %": 10.0}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert at.error and "minmax" in at.error[0].value

@@ -1,0 +1,196 @@
+"""End-to-end tests in Debian's Chromium (Playwright): what only a browser can show.
+
+One Streamlit server and one browser for the whole module. Skipped with a clear reason when
+/usr/bin/chromium or Playwright is missing (CI installs both).
+"""
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the Streamlit server did not start")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run browser tests")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install playwright; never 'playwright install')")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page_and_requests(browser, server):
+    """A fresh page; every request it makes (page, frames, workers) is recorded."""
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
+    seen = []
+    ctx.on("request", lambda r: seen.append(r.url))
+
+    def record(route):
+        seen.append(route.request.url)
+        route.continue_()
+
+    ctx.route("**/*", record)
+    page = ctx.new_page()
+    page.on("request", lambda r: seen.append(r.url))
+    yield page, seen
+    ctx.close()
+
+
+def wait_app(page, text=None, timeout=30000):
+    page.wait_for_selector("[data-testid=stApp]", timeout=timeout)
+    if text:
+        page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
+    # wait until the script finished (no running indicator)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=timeout)
+
+
+def top_rows(page, n=6):
+    """The first rows of the ranking (region names), read from the grid's accessible cells."""
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.wait_for()
+    return grid.inner_text()
+
+
+def coloured_pixels(png: bytes) -> int:
+    import numpy as np
+    from PIL import Image
+
+    img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    r, g, b = img[..., 0], img[..., 1], img[..., 2]
+    sat = np.max(img, axis=2) - np.min(img, axis=2)
+    return int(((sat > 40) & ~((r > 240) & (g > 240) & (b > 240))).sum())
+
+
+def test_map_draws(page_and_requests, server):
+    page, _ = page_and_requests
+    page.goto(server + "/")
+    wait_app(page, "综合排名")
+    deck = page.locator("[data-testid=stDeckGlJsonChart]").first
+    deck.wait_for(timeout=30000)
+    deck.scroll_into_view_if_needed()
+    page.wait_for_timeout(2500)
+    n = coloured_pixels(deck.screenshot())
+    assert n > 5000, f"only {n} coloured pixels in the map"
+
+
+def _canvas_text(page):
+    return page.locator("[data-testid=stDataFrame]").first.evaluate(
+        "el => Array.from(el.querySelectorAll('[role=gridcell]')).slice(0, 60).map(c => c.innerText).join('|')")
+
+
+def test_slider_changes_ranking(page_and_requests, server):
+    page, _ = page_and_requests
+    page.goto(server + "/Weights")
+    wait_app(page, "五大分项权重")
+    before = page.evaluate("() => location.search")
+    top_before = page.locator("#iis-top").inner_text()
+    assert "▲" not in top_before and "▼" not in top_before
+    slider = page.get_by_role("slider", name="技术创新")
+    slider.first.focus()
+    for _ in range(30):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => location.search !== {before!r}", timeout=20000)
+    wait_app(page)
+    after = page.evaluate("() => location.search")
+    assert after != before
+    # the live ranking now shows rank moves against the baseline
+    page.wait_for_function("() => /[▲▼]/.test(document.querySelector('#iis-top').innerText)", timeout=20000)
+    assert page.locator("#iis-top").inner_text() != top_before
+
+
+def test_shared_link_same_numbers(browser, server):
+    ctx1 = browser.new_context(viewport={"width": 1500, "height": 1100})
+    p1 = ctx1.new_page()
+    p1.goto(server + "/?preset=innovation_focus&lang=en")
+    wait_app(p1, "Composite ranking")
+    p1.wait_for_function("() => location.search.startsWith('?s=')", timeout=20000)
+    link = p1.locator("[data-testid=stCode] code").first.inner_text().strip()
+    assert "?s=1." in link and link.startswith(server)
+    top1 = p1.locator("#iis-top").inner_text()
+    ctx1.close()
+    ctx2 = browser.new_context(viewport={"width": 1500, "height": 1100})
+    p2 = ctx2.new_page()
+    p2.goto(link)
+    wait_app(p2, "Composite ranking")
+    top2 = p2.locator("#iis-top").inner_text()
+    link2 = p2.locator("[data-testid=stCode] code").first.inner_text().strip()
+    ctx2.close()
+    assert link2 == link
+    assert top1 == top2 and "▲" in top1
+
+
+def test_english_switch(page_and_requests, server):
+    page, _ = page_and_requests
+    page.goto(server + "/")
+    wait_app(page, "综合排名")
+    page.get_by_text("English", exact=True).first.click()
+    page.get_by_text("Composite ranking").first.wait_for(timeout=20000)
+    assert page.get_by_text("Composite ranking").count() >= 1
+    page.wait_for_function("() => location.search.startsWith('?s=')", timeout=20000)
+
+
+def test_no_outside_requests(page_and_requests, server):
+    page, seen = page_and_requests
+    for path in ("/", "/Weights", "/Simulator", "/Tiers", "/Data"):
+        page.goto(server + path)
+        wait_app(page)
+        if path in ("/", "/Tiers"):  # the maps: wait until deck.gl has drawn
+            page.locator("[data-testid=stDeckGlJsonChart] canvas").first.wait_for(timeout=30000)
+            page.wait_for_timeout(4000)
+        page.wait_for_timeout(1500)
+    assert any(urlparse(u).path.startswith("/_stcore") or "/static/" in u for u in seen)
+    hosts = {urlparse(u).hostname for u in seen if not u.startswith(("data:", "blob:"))}
+    assert hosts <= {"127.0.0.1", "localhost"}, f"requests to other hosts: {hosts - {'127.0.0.1', 'localhost'}}"
