@@ -202,7 +202,7 @@ class Dataset:
     __slots__ = ("_long", "_regions", "_years", "_indicators", "_cube", "_info", "_alias", "name")
 
     def __init__(self, long: pd.DataFrame, region_info: pd.DataFrame | None = None,
-                 name: str = "data", regions=None):
+                 name: str = "data", regions=None, _alias=None):
         long = long.copy()
         long["year"] = long["year"].astype(int)
         long["value"] = long["value"].astype(float)
@@ -217,23 +217,21 @@ class Dataset:
         object.__setattr__(self, "_indicators", tuple(dict.fromkeys(long["indicator"])))
         object.__setattr__(self, "_info", None if region_info is None else region_info.copy())
         object.__setattr__(self, "name", name)
+        # one regions × indicators matrix per year, filled by integer codes (no pivot per year)
+        ridx, iidx = pd.Index(self._regions, name="region"), pd.Index(self._indicators, name="indicator")
+        r = ridx.get_indexer(long["region"])
+        i = iidx.get_indexer(long["indicator"])
+        yv = long["year"].to_numpy()
+        vals = long["value"].to_numpy(float)
         cube = {}
-        for y, g in long.groupby("year", sort=True):
-            m = g.pivot(index="region", columns="indicator", values="value")
-            cube[int(y)] = m.reindex(index=list(self._regions), columns=list(self._indicators))
+        for y in self._years:
+            sel = (yv == y) & (r >= 0)
+            m = np.full((len(ridx), len(iidx)), np.nan)
+            m[r[sel], i[sel]] = vals[sel]
+            m.flags.writeable = False
+            cube[int(y)] = pd.DataFrame(m, index=ridx, columns=iidx)
         object.__setattr__(self, "_cube", cube)
-        alias = {}
-        for r in self._regions:
-            alias[str(r).casefold()] = r
-        if region_info is not None:
-            for r, row in region_info.iterrows():
-                for c in ("name_zh", "name_zh_short", "name_en", "adcode", "iso_3166_2"):
-                    if c in row and pd.notna(row[c]) and str(row[c]).strip():
-                        alias.setdefault(str(row[c]).strip().casefold(), r)
-                        if c == "name_en":  # 'Xizang (Tibet)' also answers to 'Xizang' and 'Tibet'
-                            for part in re.split(r"[()]", str(row[c])):
-                                if part.strip():
-                                    alias.setdefault(part.strip().casefold(), r)
+        alias = dict(_alias) if _alias is not None else _region_aliases(self._regions, region_info)
         object.__setattr__(self, "_alias", alias)
 
     def __setattr__(self, key, value):
@@ -299,21 +297,23 @@ class Dataset:
         Replaced rows get ``provenance = 'scenario'`` when the table has that column, so an edited
         value is never presented as a published statistic.
         """
-        long = self._long.copy()
         key = ["region", "year", "indicator"]
         ch = changes[key + ["value"]].copy()
         ch["year"] = ch["year"].astype(int)
-        idx = long.set_index(key).index
-        cidx = ch.set_index(key).index
-        hit = idx.isin(cidx)
-        newv = ch.set_index(key)["value"]
-        long.loc[hit, "value"] = newv.reindex(idx[hit]).to_numpy()
+        ch = ch.drop_duplicates(key, keep="last")  # later edits of the same cell win
+        long = self._long
+        pos = dict(zip(zip(long["region"], long["year"], long["indicator"]), range(len(long))))
+        where = np.array([pos.get(k, -1) for k in zip(ch["region"], ch["year"], ch["indicator"])], dtype=int)
+        hit = where >= 0
+        long = long.copy()
+        vcol = long.columns.get_loc("value")
+        long.iloc[where[hit], vcol] = ch["value"].to_numpy(float)[hit]
         if "provenance" in long.columns:
-            long.loc[hit, "provenance"] = "scenario"
-        add = ch[~cidx.isin(idx)]
-        if len(add):
-            long = pd.concat([long, add], ignore_index=True)
-        return Dataset(long, self._info, self.name, self._regions)
+            long.iloc[where[hit], long.columns.get_loc("provenance")] = "scenario"
+        if (~hit).any():
+            long = pd.concat([long, ch[~hit]], ignore_index=True)
+        regions = self._regions + tuple(r for r in dict.fromkeys(ch.loc[~hit, "region"]) if r not in self._regions)
+        return Dataset(long, self._info, self.name, regions, _alias=self._alias)
 
     def coverage(self, indicators=None, years=None) -> Coverage:
         inds = list(indicators or self._indicators)
@@ -481,19 +481,29 @@ def load_data(source, framework=None, *, name=None, region_info: pd.DataFrame | 
                    regions=tuple(regs) if info is None else None)
 
 
+def _region_aliases(regions, region_info) -> dict:
+    """casefolded id / full / short / English name / adcode -> region id."""
+    alias = {str(r).casefold(): r for r in regions}
+    if region_info is None:
+        return alias
+    cols = [c for c in ("name_zh", "name_zh_short", "name_en", "adcode", "iso_3166_2") if c in region_info.columns]
+    for r, row in zip(region_info.index, region_info[cols].to_dict("records")):
+        for c in cols:
+            v = row[c]
+            if v is None or (isinstance(v, float) and np.isnan(v)) or not str(v).strip():
+                continue
+            alias.setdefault(str(v).strip().casefold(), r)
+            if c == "name_en":  # 'Xizang (Tibet)' also answers to 'Xizang' and 'Tibet'
+                for part in re.split(r"[()]", str(v)):
+                    if part.strip():
+                        alias.setdefault(part.strip().casefold(), r)
+    return alias
+
+
 def _map_regions(raw: pd.Series, region_info, name, rows, column) -> np.ndarray:
     if region_info is None:
         return raw.to_numpy()
-    alias = {}
-    for r, row in region_info.iterrows():
-        alias[str(r).casefold()] = r
-        for c in ("name_zh", "name_zh_short", "name_en", "adcode", "iso_3166_2"):
-            if c in region_info.columns and pd.notna(row[c]) and str(row[c]).strip():
-                alias.setdefault(str(row[c]).strip().casefold(), r)
-                if c == "name_en":
-                    for part in re.split(r"[()]", str(row[c])):
-                        if part.strip():
-                            alias.setdefault(part.strip().casefold(), r)
+    alias = _region_aliases(tuple(region_info.index), region_info)
     out = []
     for v, row in zip(raw, rows):
         k = v.casefold()

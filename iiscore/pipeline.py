@@ -79,7 +79,8 @@ def rank_desc(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _impute_mean(X):
+def impute_mean(X):
+    """Replace NaN by the column mean (the ``missing='mean'`` policy); all-NaN columns stay NaN."""
     with np.errstate(all="ignore"):
         import warnings
 
@@ -114,14 +115,14 @@ def build(data: Dataset, spec: Spec) -> Result:
     d = fw.direction_array
 
     if spec.missing == "mean":
-        X_in = _impute_mean(X)
+        X_in = impute_mean(X)
     else:
         X_in = X
 
     pooled = spec.goalposts == "pooled"
     if pooled:
         allyears = np.vstack([data.matrix(y, leaves).to_numpy(float) for y in data.years])
-        fit_on = _impute_mean(allyears) if spec.missing == "mean" else allyears
+        fit_on = impute_mean(allyears) if spec.missing == "mean" else allyears
     else:
         fit_on = X_in
     fitted = _treat.fit(fit_on, spec.treat, spec.skew, spec.kurt, spec.winmax)

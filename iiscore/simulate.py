@@ -128,7 +128,7 @@ from .data import Dataset, parse_number
 from .errors import DataError, FrameworkError, SpecError, check_choice, warn
 from .framework import Framework
 from .normalise import NORMALISERS, n_goalposts
-from .pipeline import Result, _impute_mean, build, rank_desc
+from .pipeline import Result, impute_mean, build, rank_desc
 from .spec import Spec
 from . import treat as _treat
 
@@ -815,10 +815,10 @@ class CompositeKernel:
     def _inputs(self, X: np.ndarray):
         """(values after the missing-value policy, values the treatment is fitted on), as build()."""
         spec = self.spec
-        X_in = _impute_mean(X) if spec.missing == "mean" else X
+        X_in = impute_mean(X) if spec.missing == "mean" else X
         if spec.goalposts == "pooled":
             allyears = np.vstack([X, self._others])
-            return X_in, (_impute_mean(allyears) if spec.missing == "mean" else allyears)
+            return X_in, (impute_mean(allyears) if spec.missing == "mean" else allyears)
         return X_in, X_in
 
     def treatment(self, X: np.ndarray) -> dict:
@@ -925,10 +925,10 @@ def _ruler_of(data: Dataset, spec: Spec, baseline: Result):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             mu = np.nanmean(X, axis=0)
-    X_in = _impute_mean(X) if spec.missing == "mean" else X
+    X_in = impute_mean(X) if spec.missing == "mean" else X
     if spec.goalposts == "pooled":
         allyears = np.vstack([data.matrix(y, leaves).to_numpy(float) for y in data.years])
-        fit_on = _impute_mean(allyears) if spec.missing == "mean" else allyears
+        fit_on = impute_mean(allyears) if spec.missing == "mean" else allyears
     else:
         fit_on = X_in
     fitted = _treat.fit(fit_on, spec.treat, spec.skew, spec.kurt, spec.winmax)
