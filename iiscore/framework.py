@@ -55,7 +55,7 @@ class Framework:
         object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
         object.__setattr__(self, "_root", root)
         # depth-first order for leaves and breadth levels for non-leaf nodes
-        leaves, levels, depth = [], [], {}
+        levels, depth = [], {}
         frontier = [root]
         d = 0
         while frontier:
@@ -67,14 +67,7 @@ class Framework:
             frontier = [c for i in frontier for c in self._children[i]]
             d += 1
 
-        def walk(i):
-            if not self._children[i]:
-                leaves.append(i)
-            for c in self._children[i]:
-                walk(c)
-
-        walk(root)
-        object.__setattr__(self, "_leaves", tuple(leaves))
+        object.__setattr__(self, "_leaves", _leaves_below(self._children, root))
         object.__setattr__(self, "_levels", tuple(levels))
         object.__setattr__(self, "_depth", depth)
         alias: dict[str, str] = {}
@@ -153,17 +146,7 @@ class Framework:
         return not self._children[self._check(node_id)]
 
     def leaves_under(self, node_id: str) -> tuple[str, ...]:
-        node_id = self._check(node_id)
-        out = []
-
-        def walk(i):
-            if not self._children[i]:
-                out.append(i)
-            for c in self._children[i]:
-                walk(c)
-
-        walk(node_id)
-        return tuple(out)
+        return _leaves_below(self._children, self._check(node_id))
 
     def ancestor_at(self, node_id: str, depth: int) -> str:
         """The ancestor of ``node_id`` at ``depth`` (0 = root)."""
@@ -245,6 +228,17 @@ class Framework:
                          "direction": n.direction, "name_zh": n.name_zh, "name_en": n.name_en,
                          **dict(n.extra)})
         return pd.DataFrame(rows)
+
+
+def _leaves_below(children: dict, node: str) -> tuple[str, ...]:
+    """Leaves under ``node`` in depth-first framework order (iterative: any depth)."""
+    out, stack = [], [node]
+    while stack:
+        i = stack.pop()
+        if not children[i]:
+            out.append(i)
+        stack.extend(reversed(children[i]))
+    return tuple(out)
 
 
 def _validate(nodes: tuple[Node, ...], source: str | None) -> None:

@@ -350,20 +350,19 @@ def parse_edit(text: str, region: str | None = None) -> Edit:
         if not body or body[0] not in "+-":
             raise _edit_syntax_error(raw, "a percentage change needs a sign (+20% or -5%); for a value write it "
                                           "without %", "百分比变动需要正负号（+20% 或 -5%）；如要设定取值，请去掉 %")
-        try:
-            p = parse_number(body)
-        except ValueError:
-            p = float("nan")
-        if not math.isfinite(p):
-            raise _edit_syntax_error(raw, f"'{body}' is not a number", f"“{body}”不是数字")
-        return Edit(reg, lhs, "pct", p)
+        return Edit(reg, lhs, "pct", _edit_number(body, raw))
+    return Edit(reg, lhs, "abs", _edit_number(val, raw))
+
+
+def _edit_number(text: str, raw: str) -> float:
+    """A finite number from the right-hand side of an edit, or an EditError quoting the edit."""
     try:
-        v = parse_number(val)
+        v = parse_number(text)
     except ValueError:
         v = float("nan")
     if not math.isfinite(v):
-        raise _edit_syntax_error(raw, f"'{val}' is not a number", f"“{val}”不是数字")
-    return Edit(reg, lhs, "abs", v)
+        raise _edit_syntax_error(raw, f"'{text}' is not a number", f"“{text}”不是数字")
+    return v
 
 
 def _resolve_indicator(name, dataset: Dataset, framework: Framework | None) -> str:
