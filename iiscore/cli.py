@@ -10,7 +10,6 @@ import argparse
 import importlib
 import os
 import sys
-from pathlib import Path
 
 from .errors import IIScoreError, SpecError
 
@@ -98,13 +97,7 @@ def make_parser() -> argparse.ArgumentParser:
     sc.add_argument("--out", help="output CSV (default: stdout)")
     sc.set_defaults(func=_score)
     for mod in COMMAND_MODULES:
-        try:  # TEMP during development: modules land one by one
-            m = importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if mod.startswith(exc.name or "?"):
-                continue
-            raise
-        m.register(sub)
+        importlib.import_module(mod).register(sub)
     return p
 
 
@@ -136,7 +129,3 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-
-
-def repo_root() -> Path:
-    return Path(__file__).resolve().parent.parent
