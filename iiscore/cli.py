@@ -83,7 +83,10 @@ def _score(args) -> int:
     from .pipeline import build
 
     ds, spec = spec_and_data_from_args(args)
-    write_table(build(ds, spec).table(), args.out)
+    res = build(ds, spec)
+    write_table(res.table(), args.out)
+    for en, zh in res.notes:  # what the run did (treated, missing, constant indicators)
+        print("note: " + (zh if args.lang == "zh" else en), file=sys.stderr)
     return 0
 
 
