@@ -19,9 +19,13 @@ DATASET_ID = "caict2024"
 
 
 @lru_cache(maxsize=1)
-def load_regions() -> pd.DataFrame:
-    """``data/regions.csv`` indexed by region id (the short Chinese name)."""
+def _regions() -> pd.DataFrame:
     return pd.read_csv(DATA_DIR / "regions.csv", dtype={"adcode": int}).set_index("region")
+
+
+def load_regions() -> pd.DataFrame:
+    """``data/regions.csv`` indexed by region id (the short Chinese name); a fresh copy each call."""
+    return _regions().copy()
 
 
 @lru_cache(maxsize=1)
@@ -39,13 +43,13 @@ def load_default() -> Dataset:
 
 
 @lru_cache(maxsize=1)
+def _settings_text() -> str:
+    return (DATA_DIR / "defaults.json").read_text(encoding="utf-8")
+
+
 def default_settings() -> dict:
-    """The data set's documented default scoring settings (``data/defaults.json``)."""
-    path = DATA_DIR / "defaults.json"
-    if not path.exists():
-        return {"treat": "none", "normalisation": "minmax", "missing": "reweight",
-                "aggregation": "arithmetic", "year": None}
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The data set's documented default scoring settings (``data/defaults.json``); a fresh dict."""
+    return json.loads(_settings_text())
 
 
 def default_spec(**overrides):
