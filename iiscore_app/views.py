@@ -509,6 +509,22 @@ def levers_table(lv, fw, lang: str) -> pd.DataFrame:
     })
 
 
+def goal_costs_table(fw, lang: str) -> pd.DataFrame:
+    """Editable relative cost per percentage point of every indicator (1 by default)."""
+    return pd.DataFrame({"_id": list(fw.leaves), t("col.indicator", lang): [fw.name(i, lang) for i in fw.leaves],
+                         t("col.cost", lang): [1.0] * len(fw.leaves)})
+
+
+def goal_costs(table: pd.DataFrame, indicators) -> dict:
+    """Costs of the chosen indicators from the edited table; blank or non-positive cells count as 1."""
+    col = [c for c in table.columns if c not in ("_id",)][-1]
+    costs = {}
+    for i, c in zip(table["_id"], pd.to_numeric(table[col], errors="coerce")):
+        if i in indicators:
+            costs[i] = float(c) if pd.notna(c) and c > 0 else 1.0
+    return costs
+
+
 def goal_table(gs, fw, lang: str) -> pd.DataFrame:
     return pd.DataFrame([{t("col.indicator", lang): fw.name(k, lang), t("col.effort", lang): round(float(v), 2)}
                          for k, v in gs.changes.items() if v != 0])

@@ -83,20 +83,37 @@ st.subheader(t("sim.goal", lang))
 st.caption(t("sim.goal.caption", lang))
 k = int(ev.tiers_unedited.tier.max())
 with st.form(key=state.wkey("goal_form")):
-    target = st.selectbox(t("sim.goal.tier", lang), list(range(1, k + 1)), index=min(1, k - 1),
+    g1, g2, g3 = st.columns(3)
+    kind = g1.radio(t("sim.goal.kind", lang), ["tier", "rank"], horizontal=True, key=state.wkey("goal_kind"),
+                    format_func=lambda x: t("sim.goal.kind." + x, lang))
+    target = g2.selectbox(t("sim.goal.tier", lang), list(range(1, k + 1)), index=min(1, k - 1),
                           key=state.wkey("goal_tier"))
+    target_rank = g3.number_input(t("sim.goal.rank", lang), min_value=1, max_value=len(ds.regions),
+                                  value=min(10, len(ds.regions)), step=1, key=state.wkey("goal_rank"))
     inds = st.multiselect(t("sim.goal.inds", lang), list(fw.leaves), default=["network", "identifier"]
                           if {"network", "identifier"} <= set(fw.leaves) else list(fw.leaves)[:2],
                           format_func=lambda i: fw.name(i, lang), key=state.wkey("goal_inds"))
+    s1, s2 = st.columns(2)
+    strategy = s1.radio(t("sim.goal.strategy", lang), ["uniform", "cheapest"], horizontal=True,
+                        key=state.wkey("goal_strategy"), format_func=lambda x: t("sim.goal.strategy." + x, lang))
+    max_pct = s2.number_input(t("sim.goal.max", lang), min_value=1.0, max_value=1000.0, value=100.0, step=10.0,
+                              key=state.wkey("goal_max"))
+    st.caption(t("sim.goal.costs.caption", lang))
+    costs_table = st.data_editor(views.goal_costs_table(fw, lang), hide_index=True,
+                                 key=state.wkey("goal_costs"), disabled=[t("col.indicator", lang)],
+                                 column_config={"_id": None})
     go = st.form_submit_button(t("sim.goal.run", lang))
 if go:
     if not inds:
         st.warning(t("sim.goal.need", lang))
         state.goal_answer(clear=True)
     else:
+        target_kw = {"target_tier": int(target)} if kind == "tier" else {"target_rank": int(target_rank)}
+        costs = views.goal_costs(costs_table, inds) if strategy == "cheapest" else None
         try:
-            gs = simulate.goal_seek(b.ds, ev.unedited.spec, region, target_tier=int(target), indicators=inds,
-                                    mode=scn.whatif, tiers=ev.tiers_unedited.tier, edits=S.sim_edits(scn))
+            gs = simulate.goal_seek(b.ds, ev.unedited.spec, region, indicators=inds, mode=scn.whatif,
+                                    strategy=strategy, costs=costs, max_pct=float(max_pct),
+                                    tiers=ev.tiers_unedited.tier, edits=S.sim_edits(scn), **target_kw)
             state.goal_answer({"key": (region, scn.compute_key(), scn.tier_key()), "gs": gs})
         except IIScoreError as exc:
             st.error(t("error.compute", lang, msg=exc.message(lang)))

@@ -85,6 +85,24 @@ def test_levers_and_goal_seek(at):
         assert scn.edits and all(e.region == "贵州" for e in scn.edits)
 
 
+def test_goal_seek_rank_target_cheapest_matches_engine(at):
+    """Rank target + cheapest combination with costs: the answer shown equals a direct goal_seek call."""
+    at.selectbox(key="wk.region").set_value("贵州").run()
+    at.radio(key="wk.goal_kind").set_value("rank")
+    at.number_input(key="wk.goal_rank").set_value(20)
+    at.radio(key="wk.goal_strategy").set_value("cheapest")
+    at.number_input(key="wk.goal_max").set_value(300.0)
+    at.multiselect(key="wk.goal_inds").set_value(["network", "identifier", "platform"])
+    at.button[[b.label for b in at.button].index("求解")].click().run()
+    assert not at.exception
+    ds = iiscore.load_default()
+    gs = simulate.goal_seek(ds, default_spec(year=ds.years[-1]), "贵州", target_rank=20,
+                            indicators=["network", "identifier", "platform"], strategy="cheapest",
+                            costs={"network": 1.0, "identifier": 1.0, "platform": 1.0}, max_pct=300.0)
+    assert gs.reached
+    assert at.info[0].value == gs.message_zh
+
+
 def test_fixed_mode_with_zscore_is_a_message(at):
     at.radio(key="wk.whatif").set_value("fixed").run()
     at.selectbox(key="wk.normalisation").set_value("zscore").run()
