@@ -2,7 +2,8 @@
 
 Formula injection: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return would be run as a formula by a spreadsheet; such cells get a leading apostrophe. Numeric
-cells stay numeric (a negative number is a number, not text).
+cells stay numeric (a negative number is a number, not text). Control characters that the xlsx
+format cannot hold (text from uploaded files may carry them) are dropped from Excel exports.
 """
 from __future__ import annotations
 
@@ -39,9 +40,37 @@ def escape_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# characters that XML 1.0, hence xlsx, cannot hold: control characters (openpyxl raises
+# IllegalCharacterError), lone surrogates and U+FFFE/U+FFFF (openpyxl writes them and the file is
+# corrupt). Text from an uploaded file can carry them; the export must neither fail nor break.
+_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xlsx_text(value):
+    return _XLSX_ILLEGAL.sub("", value) if isinstance(value, str) else value
+
+
+def _xlsx_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with characters illegal in xlsx removed (before escaping: ``"\x01=1"`` becomes ``"'=1"``)."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(_xlsx_text)
+    out.columns = [_xlsx_text(c) for c in out.columns]
+    if not isinstance(out.index, pd.RangeIndex):
+        out.index = out.index.map(_xlsx_text)
+        out.index.name = _xlsx_text(out.index.name)
+    return escape_frame(out)
+
+
 def to_csv(df: pd.DataFrame, *, index: bool = False) -> bytes:
-    """UTF-8 CSV with a byte-order mark (Excel opens Chinese text correctly), escaped."""
-    return escape_frame(df).to_csv(index=index).encode("utf-8-sig")
+    """UTF-8 CSV with a byte-order mark (Excel opens Chinese text correctly), escaped.
+
+    Lines end with CRLF so that the csv writer quotes every field holding a CR or LF: with
+    pandas' default "\n" a lone CR was written bare, a spreadsheet started a new row there, and
+    text after it (``"a\r=cmd"``) became a cell of its own, unescaped.
+    """
+    return escape_frame(df).to_csv(index=index, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _sheet_name(name: str, used: set) -> str:
@@ -63,11 +92,11 @@ def to_excel(tables: Mapping[str, pd.DataFrame], about: pd.DataFrame | None = No
     used: set = set()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         if about is not None:
-            escape_frame(about).to_excel(xw, sheet_name=_sheet_name(about_name, used), index=False)
+            _xlsx_frame(about).to_excel(xw, sheet_name=_sheet_name(about_name, used), index=False)
         for name, df in tables.items():
             frame = df if isinstance(df, pd.DataFrame) else pd.DataFrame(df)
             keep_index = not isinstance(frame.index, pd.RangeIndex)
-            escape_frame(frame).to_excel(xw, sheet_name=_sheet_name(name, used), index=keep_index)
+            _xlsx_frame(frame).to_excel(xw, sheet_name=_sheet_name(name, used), index=keep_index)
         for ws in xw.book.worksheets:
             for col in ws.columns:
                 width = max((len(str(c.value)) if c.value is not None else 0) for c in col[:60])

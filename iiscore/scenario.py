@@ -311,13 +311,15 @@ def _unpack(token: str) -> tuple[dict | None, Notice | None]:
         return None, Notice(f"The link's scenario is too long ({len(token)} characters); defaults are used.",
                             f"链接中的情景过长（{len(token)} 个字符），已改用默认设置。")
     version, sep, packed = token.partition(".")
-    if not sep or not version.isdigit():
+    # ASCII digits only: str.isdigit() also accepts '¹' or '١', which int() rejects or misreads
+    if not sep or not (version.isascii() and version.isdigit()):
         return None, Notice("The link's scenario could not be read (not in the expected format); defaults are used.",
                             "无法读取链接中的情景（格式不符），已改用默认设置。")
-    if int(version) != FORMAT_VERSION:
-        return None, Notice(f"The link uses scenario format version {version}; this app reads version "
+    if len(version) > 9 or int(version) != FORMAT_VERSION:  # no int() of a 5000-digit version
+        shown = version if len(version) <= 9 else version[:9] + "..."
+        return None, Notice(f"The link uses scenario format version {shown}; this app reads version "
                             f"{FORMAT_VERSION}. Defaults are used.",
-                            f"链接使用第 {version} 版情景格式，本应用只能读取第 {FORMAT_VERSION} 版，已改用默认设置。")
+                            f"链接使用第 {shown} 版情景格式，本应用只能读取第 {FORMAT_VERSION} 版，已改用默认设置。")
     try:
         data = base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4))
         dec = zlib.decompressobj()
@@ -327,7 +329,7 @@ def _unpack(token: str) -> tuple[dict | None, Notice | None]:
         if not dec.eof:
             raise ValueError("truncated")
         obj = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, zlib.error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, zlib.error, ValueError, UnicodeDecodeError, RecursionError):  # '[[[[...' nests too deep
         return None, Notice("The link's scenario is damaged or truncated and could not be read; defaults are used. "
                             "Copy the whole link again.",
                             "链接中的情景已损坏或不完整，无法读取，已改用默认设置。请重新完整复制链接。")
@@ -357,6 +359,7 @@ def from_payload(obj: dict, context: Context, *, source: str = "link") -> tuple[
         return d, [Notice(f"The {src_en} holds no scenario; defaults are used.", f"{src_zh}中没有情景，已改用默认设置。")]
     v = obj.get("v", FORMAT_VERSION)
     if v != FORMAT_VERSION:
+        v = _short(v, 20)
         return d, [Notice(f"The {src_en} uses scenario format version {v}; this app reads version {FORMAT_VERSION}. "
                           f"Defaults are used.",
                           f"{src_zh}使用第 {v} 版情景格式，本应用只能读取第 {FORMAT_VERSION} 版，已改用默认设置。")]
@@ -366,7 +369,7 @@ def from_payload(obj: dict, context: Context, *, source: str = "link") -> tuple[
             continue
         name = _KEYS.get(key, key if key in _FIELDS else None)
         if name is None:
-            unknown.append(str(key))
+            unknown.append(_short(key, 30))
             continue
         ok, value, note = _validate(name, raw, context)
         if note:
@@ -402,6 +405,12 @@ def from_payload(obj: dict, context: Context, *, source: str = "link") -> tuple[
     return scn, notices + more
 
 
+def _short(raw, n: int = 40) -> str:
+    """``raw`` as text of at most ``n`` characters (a hostile link can carry 60 KB in one value)."""
+    shown = raw if isinstance(raw, str) else repr(raw)
+    return shown if len(shown) <= n else shown[: n - 3] + "..."
+
+
 def _bad(name, raw, why_en, why_zh, default) -> Notice:
     shown = str(raw)
     if len(shown) > 40:
@@ -425,7 +434,10 @@ def _as_int(raw):
 def _as_float(raw):
     if isinstance(raw, bool):
         raise ValueError
-    f = float(raw)
+    try:
+        f = float(raw)
+    except OverflowError:  # a JSON integer with hundreds of digits
+        raise ValueError from None
     if not math.isfinite(f):
         raise ValueError
     return f
@@ -434,8 +446,9 @@ def _as_float(raw):
 def _clamped(name, value, lo, hi, raw, default):
     if value < lo or value > hi:
         c = min(max(value, lo), hi)
-        return True, c, Notice(f"{name}={raw!r} is out of range [{lo}, {hi}]; clamped to {c}.",
-                               f"{name}={raw!r} 超出范围 [{lo}, {hi}]，已调整为 {c}。")
+        shown = _short(repr(raw))
+        return True, c, Notice(f"{name}={shown} is out of range [{lo}, {hi}]; clamped to {c}.",
+                               f"{name}={shown} 超出范围 [{lo}, {hi}]，已调整为 {c}。")
     return True, value, None
 
 
@@ -456,7 +469,7 @@ def _validate(name, raw, ctx: Context):
         return False, None, _bad(name, raw, "not a data set id", "不是数据集编号", d)
     if name == "name":
         if isinstance(raw, str):
-            return True, raw.strip()[:MAX_NAME], None
+            return True, raw.strip()[:MAX_NAME].strip(), None  # cut, then strip: stable on re-reading
         return False, None, _bad(name, raw, "not text", "不是文本", d)
     if name == "year":
         if raw is None:
@@ -524,16 +537,16 @@ def _validate_weights(raw, ctx: Context):
     out, bad = {}, []
     for k, v in raw.items():
         if k not in ctx.node_ids:
-            bad.append(str(k))
+            bad.append(_short(k, 30))
             continue
         try:
             f = _as_float(v)
         except (TypeError, ValueError):
-            bad.append(f"{k}={v!r}")
+            bad.append(f"{k}={_short(repr(v), 30)}")
             continue
         out[k] = min(max(f, 0.0), WEIGHT_MAX)
         if out[k] != f:
-            bad.append(f"{k}={v!r}→{out[k]}")
+            bad.append(f"{k}={_short(repr(v), 30)}→{out[k]}")
     note = None
     if bad:
         b = ", ".join(bad[:8])
@@ -638,7 +651,7 @@ def from_json(text, context: Context) -> tuple[Scenario, list[Notice]]:
         if len(text) > MAX_JSON_BYTES:
             raise ValueError
         doc = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return context.defaults, [Notice("The file is not a readable scenario JSON; nothing was imported.",
                                          "该文件不是可读取的情景 JSON，未导入任何内容。")]
     if isinstance(doc, dict) and "scenario" in doc:

@@ -82,13 +82,25 @@ def _upload_bundle(key: str, data_name: str, fw_name: str | None, _data: bytes, 
     d = io.BytesIO(_data)
     d.name = data_name
     ds = iiscore.load_data(d, fw, region_info=load_regions(), name=data_name)
-    ds_id = "upload-" + key[:8]
-    return Bundle(ds_id, ds, fw, S.make_context(ds, fw, ds_id), data_name, uploaded=True)
+    ds_id = "upload-" + key[:8]  # the short id a link carries (uploads cannot travel in a link)
+    # the cache identity is the full hash: with the 8-character id, two different uploads (of two
+    # users) whose hashes share 32 bits would share every cached result
+    return Bundle("upload-" + key, ds, fw, S.make_context(ds, fw, ds_id), data_name, uploaded=True)
+
+
+def upload_key(data: bytes, fw: bytes | None = None) -> str:
+    """SHA-256 of the uploaded files, unambiguous (length-prefixed: data ``a\\0`` with framework
+    ``b`` is not data ``a`` with framework ``\\0b``; no framework is not an empty one)."""
+    h = hashlib.sha256()
+    for part in (data, fw):
+        h.update(b"-" if part is None else b"%d:" % len(part))
+        h.update(part or b"")
+    return h.hexdigest()
 
 
 def load_upload(data: bytes, data_name: str, fw: bytes | None = None, fw_name: str | None = None) -> Bundle:
     """Validate and load uploaded files (raises IIScoreError); make them the session's data."""
-    key = hashlib.sha256(data + b"\0" + (fw or b"")).hexdigest()
+    key = upload_key(data, fw)
     b = _upload_bundle(key, data_name, fw_name, data, fw)
     st.session_state[UPLOAD] = {"key": key, "data": data, "data_name": data_name, "fw": fw, "fw_name": fw_name}
     scn = scenario()
@@ -263,7 +275,7 @@ def named() -> dict:
 
 
 def save_named(name: str) -> str:
-    name = (name or "").strip()[: S.MAX_NAME] or f"#{len(named()) + 1}"
+    name = (name or "").strip()[: S.MAX_NAME].strip() or f"#{len(named()) + 1}"
     named()[name] = scenario().replace(name=name)
     return name
 
