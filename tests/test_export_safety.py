@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 import iiscore
 from iiscore import export
 from iiscore import scenario as S
-from iiscore.datasets import load_regions
 from iiscore.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -295,3 +294,67 @@ def test_upload_size_is_capped():
     cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert "maxUploadSize" in cfg["server"]
     assert 0 < int(cfg["server"]["maxUploadSize"]) <= 200  # MB; Streamlit refuses anything larger itself
+
+
+# -- uploads that unpack to far more than they weigh --------------------------------------------------
+def xlsx_bomb(rows: int) -> bytes:
+    """A valid .xlsx of a few hundred KB whose sheet unpacks to ``rows`` identical rows (tens of MB).
+
+    openpyxl reads every row before the loader can complain: 46 MB unpacked (185 KB uploaded) took
+    20 s of CPU and 155 MB; a 20 MB upload (the size cap) would unpack to gigabytes."""
+    import zipfile
+
+    base = export.to_excel({"data": pd.DataFrame({"region": ["北京"], "year": [2023], "network": [1.0]})})
+    zin = zipfile.ZipFile(io.BytesIO(base))
+    out = io.BytesIO()
+    row = ('<row><c t="inlineStr"><is><t>北京</t></is></c><c><v>2023</v></c>'
+           + "<c><v>1</v></c>" * 6 + "</row>").encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename != "xl/worksheets/sheet1.xml":
+                z.writestr(item, data)
+                continue
+            head, _, rest = data.decode().partition("<sheetData>")
+            head = re.sub(r"<dimension [^>]*/>", "", head)  # no dimension: openpyxl reads every row
+            real_rows, _, tail = rest.partition("</sheetData>")  # the header and the one real row
+            with z.open(item.filename, "w", force_zip64=True) as f:
+                f.write((head + "<sheetData>" + real_rows).encode())
+                for _ in range(rows // 1000):
+                    f.write(row * 1000)
+                f.write(("</sheetData>" + tail).encode())
+    return out.getvalue()
+
+
+def test_xlsx_that_unpacks_to_gigabytes_is_refused_before_parsing(tmp_path, capsys):
+    """A shared server must not spend minutes and gigabytes on one small hostile upload."""
+    import zipfile
+
+    from iiscore.errors import IIScoreError
+    from iiscore_app import state
+
+    bomb = xlsx_bomb(400_000)
+    unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(bomb)).infolist())
+    assert len(bomb) < 1 * 2**20 and unpacked > 50 * 2**20
+    with pytest.raises(IIScoreError) as exc:
+        state._upload_bundle(state.upload_key(bomb), "bomb.xlsx", None, bomb, None)
+    assert "unpack" in exc.value.message("en") and "解压" in exc.value.message("zh")
+    assert exc.value.file == "bomb.xlsx"
+    # as a framework file too
+    with pytest.raises(IIScoreError, match="unpack"):
+        state._upload_bundle(state.upload_key(b"x", bomb), "d.csv", "fw.xlsx", b"region,year\n", bomb)
+    # the command line refuses it the same way: one line, exit status 2, no traceback
+    from iiscore.cli import main
+
+    bomb_file = tmp_path / "bomb.xlsx"
+    bomb_file.write_bytes(bomb)
+    assert main(["score", "--data", str(bomb_file)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "bomb.xlsx" in err and "unpack" in err and "Traceback" not in err and len(err.splitlines()) == 1
+    # an ordinary workbook still loads through the same path
+    ds, fw = iiscore.load_default(), iiscore.load_default_framework()
+    m = ds.matrix(2023)
+    m.index = [(r, 2023) for r in m.index]
+    ok = export.to_excel({"data": export.data_template(fw, ds.regions, [2023], m)})
+    b = state._upload_bundle(state.upload_key(ok), "ok.xlsx", None, ok, None)
+    assert b.ds.regions == ds.regions and b.ds.years == (2023,)
