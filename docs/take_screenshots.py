@@ -27,6 +27,32 @@ SHOTS = [
 ]
 
 
+def coloured_pixels(png: bytes) -> int:
+    """Saturated, non-white pixels: a drawn map has thousands, an empty canvas none."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    r, g, b = img[..., 0], img[..., 1], img[..., 2]
+    sat = np.max(img, axis=2) - np.min(img, axis=2)
+    return int(((sat > 40) & ~((r > 240) & (g > 240) & (b > 240))).sum())
+
+
+def wait_for_map(page, timeout_s: float = 60) -> None:
+    """deck.gl draws in SwiftShader some seconds after the page settles: wait for coloured pixels."""
+    deck = page.locator("[data-testid=stDeckGlJsonChart]").first
+    deck.locator("canvas").first.wait_for(timeout=30000)
+    t0 = time.time()
+    while coloured_pixels(deck.screenshot()) < 5000:
+        if time.time() - t0 > timeout_s:
+            raise RuntimeError("the map did not draw")
+        page.wait_for_timeout(1000)
+    page.evaluate("() => window.scrollTo(0, 0)")  # deck.screenshot scrolled it into view
+    page.wait_for_timeout(500)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with socket.socket() as s:
@@ -56,6 +82,8 @@ def main() -> None:
                 page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]') && "
                                        "!document.querySelector('[data-testid=stStatusWidget]')", timeout=30000)
                 page.wait_for_timeout(4000)
+                if page.locator("[data-testid=stDeckGlJsonChart]").count():
+                    wait_for_map(page)
                 page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
                 ctx.close()
                 print("wrote", OUT / f"{name}.png")
