@@ -1008,9 +1008,13 @@ def _weighted_scores(x: np.ndarray, mask: np.ndarray, w: np.ndarray, groups: np.
     # numerators / denominators per (rep, region, group)
     num = np.einsum("rl,il,lg->rig", w, xm, onehot)
     den = np.einsum("rl,il,lg->rig", w, mask, onehot)
-    comp = num.sum(axis=2) / den.sum(axis=2)
     with np.errstate(invalid="ignore", divide="ignore"):
         pill = num / den
+    # as build() with missing="reweight": each pillar weighs the sum of all its leaves' weights,
+    # and only the pillars with an observed leaf share the composite
+    big_w = (w @ onehot)[:, None, :] * (den > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        comp = (np.where(den > 0, pill, 0.0) * big_w).sum(axis=2) / big_w.sum(axis=2)
     return np.concatenate([comp[:, :, None], pill], axis=2)
 
 
@@ -1027,8 +1031,10 @@ def stability_under_weight_noise(normalised_leaf_scores: pd.DataFrame, leaf_weig
     ``Uniform(1 - noise, 1 + noise)`` factor and the weights are renormalised to sum 1. Pillar
     scores are the weighted arithmetic means of their leaves and the composite is the weighted
     mean of all leaves (equivalently of the pillars, each weighted by the sum of its leaves'
-    weights). Missing leaf scores (NaN) are skipped and the weights of the observed leaves
-    renormalised ("reweight"). Each replication is re-tiered with :func:`tiers`.
+    weights). Missing leaf scores (NaN) are skipped as ``build(missing="reweight")`` skips them:
+    a pillar is the mean of its observed leaves, and the composite the mean of the pillars that
+    have one, each weighted by the sum of all its leaves' weights. Each replication is re-tiered
+    with :func:`tiers`.
 
     Parameters
     ----------

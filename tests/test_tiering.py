@@ -405,6 +405,38 @@ def test_weight_noise_probabilities_and_determinism():
         stability_under_weight_noise(norm, w.iloc[1:], pillar_of)
 
 
+def test_weight_noise_scores_match_build_with_missing_values():
+    """With missing leaves, the re-computed scores are build(missing="reweight")'s: pillars over
+    their observed leaves, the composite over pillars weighted by their full weight (a pooled mean
+    over all observed leaves would give the pillar with a gap less say)."""
+    from iiscore import Spec, build, load_default, load_default_framework
+    from iiscore.tiering import _weighted_scores
+
+    ds, fw = load_default(), load_default_framework()
+    m = ds.matrix(2023)
+    long = ds.long.copy()
+    gaps = [("北京", fw.leaves[0]), ("北京", fw.leaves[1]), ("海南", fw.leaves[-1]), ("西藏", fw.leaves[7])]
+    for r, leaf in gaps:
+        long.loc[(long.region == r) & (long.year == 2023) & (long.indicator == leaf), "value"] = np.nan
+    from iiscore.data import Dataset
+
+    res = build(Dataset(long, ds.region_info), Spec(framework=fw, year=2023, missing="reweight"))
+    assert res.normalised.isna().sum().sum() == len(gaps) and m.notna().all().all()
+    pillar_of = pd.Series({leaf: fw.parent(leaf) for leaf in fw.leaves})
+    x = res.normalised[list(fw.leaves)].to_numpy(float)
+    mask = np.isfinite(x).astype(float)
+    w = fw.global_weights().reindex(fw.leaves).to_numpy(float)[None, :]
+    groups = np.array([list(fw.pillars).index(pillar_of[leaf]) for leaf in fw.leaves])
+    got = _weighted_scores(np.where(mask > 0, x, 0.0), mask, w / w.sum(), groups, len(fw.pillars))[0]
+    np.testing.assert_allclose(got[:, 0], res.composite.to_numpy(), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(got[:, 1:], res.scores[list(fw.pillars)].to_numpy(), rtol=0, atol=1e-9)
+    # and the tiers at zero noise are the tiers of build()'s scores
+    p = stability_under_weight_noise(res.normalised, fw.global_weights(), pillar_of, noise=0.0, n=2,
+                                     method="sizes")
+    sized = tiers(res.scores[[fw.root, *fw.pillars]], method="sizes")
+    np.testing.assert_array_equal(p.idxmax(axis=1).to_numpy(), sized.tier.to_numpy())
+
+
 def test_stability_with_callable_and_tables():
     scores, _ = grouped_scores(seed=2)
 
