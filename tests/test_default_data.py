@@ -108,7 +108,12 @@ def _cut(composite: pd.Series) -> pd.Series:
 
 
 def _differ(res, tiers) -> dict:
-    cut = _cut(res.composite)
+    return _differ_of(res.composite, tiers)
+
+
+def _differ_of(composite: pd.Series, tiers) -> dict:
+    """Regions whose tier (ranking cut at 6/11/10/4) is not the report's: region -> (report, ours)."""
+    cut = _cut(composite)
     return {r: (int(tiers[r]), int(cut[r])) for r in tiers.index if tiers[r] != cut[r]}
 
 
@@ -401,6 +406,27 @@ def test_every_documented_alternative_as_stated(ds, fw, defaults, regions, tiers
     # the alternative swaps really change the data (else the grid would prove nothing)
     alt = _alternative(ds, fw, regions, "intensity", "ratio").matrix(2023)
     assert alt.loc["北京", "rd_input"] == pytest.approx(6.73) and alt["industry_structure"].max() < 2
+
+
+def test_every_pillar_weighting_the_report_allows_gives_27(ds, fw, defaults, tiers):
+    """The published national series (rounded) leaves the pillar weights in a polytope
+    (iiscore.weights.infer). Any weights in it -- 2,000 random convex combinations of the vectors
+    that attain its bounds, plus those vectors -- put the same 4 regions in another tier."""
+    from iiscore.weights.infer import infer_weights
+
+    iw = infer_weights()
+    res = build(ds, _spec(fw, defaults))
+    pillars = list(fw.pillars)
+    P = res.scores[pillars].to_numpy()
+    E = iw.extremes[pillars].to_numpy()
+    assert np.ptp(E[:, 1]) > 0.3  # innovation's weight ranges over 0-0.33: the set is wide
+    rng = np.random.default_rng(0)
+    W = np.vstack([E, rng.dirichlet(np.full(len(E), 0.5), size=2000) @ E])
+    seen = set()
+    for w in W:
+        differ = _differ_of(pd.Series(P @ w / w.sum(), index=res.composite.index), tiers)
+        seen.add(tuple(sorted(differ.items())))
+    assert seen == {tuple(sorted(README["default"]["differ"].items()))}
 
 
 @pytest.mark.parametrize("year", YEARS)
