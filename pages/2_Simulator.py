@@ -24,9 +24,13 @@ with c2:
 scn = state.scenario()
 region = scn.region
 rname = views.region_name(ds, region, lang)
-mine = tuple(e for e in scn.edits if e.region == region)
-ekey = state.wkey(f"sim_editor.{region}.{mode}.{scn.year}.{lang}.{state.generation()}.{abs(hash(mine)) % 10**8}")
-table = state.editor_base(ekey, lambda: views.edit_table(ds, fw, scn, region, mode, lang))
+# One editor per region, mode, year and language that lives across the user's own edits (a new
+# editor after each edit would take the focus away mid-typing). A fixed-size keyed editor keeps its
+# identity when only values change (Streamlit 1.67; older versions start a new editor, as this
+# page used to), so its data can follow the scenario: an edited row shows 情景修改 at once. Edits made elsewhere (clear, goal-seek, a preset) replace the
+# scenario wholesale and start a fresh editor through the generation.
+ekey = state.wkey(f"sim_editor.{region}.{mode}.{scn.year}.{lang}.{state.generation()}")
+table = views.edit_table(ds, fw, scn, region, mode, lang)
 edit_col = t("col.change_pct", lang) if mode == "pct" else t("col.new_value", lang)
 st.subheader(t("sim.table", lang, region=rname, year=scn.year))
 st.caption(t("sim.table.caption", lang, col=edit_col))
@@ -36,7 +40,7 @@ edited = st.data_editor(table, key=ekey, hide_index=True, width="stretch",
 new_edits = views.edits_from_table(scn, region, edited, mode, lang, table)
 if new_edits != scn.edits:
     state.update(edits=new_edits)
-    st.rerun()  # redraw the editor from the scenario: edited rows are marked as scenario values
+    st.rerun()  # redraw the table from the scenario: edited rows are marked as scenario values
 
 b1, b2 = st.columns(2)
 b1.button(t("sim.clear", lang), key=state.wkey("sim_clear"),

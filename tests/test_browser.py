@@ -194,3 +194,43 @@ def test_no_outside_requests(page_and_requests, server):
     assert any(urlparse(u).path.startswith("/_stcore") or "/static/" in u for u in seen)
     hosts = {urlparse(u).hostname for u in seen if not u.startswith(("data:", "blob:"))}
     assert hosts <= {"127.0.0.1", "localhost"}, f"requests to other hosts: {hosts - {'127.0.0.1', 'localhost'}}"
+
+
+def _active_in_grid(page) -> bool:
+    return page.evaluate("() => !!document.activeElement && "
+                         "!!document.activeElement.closest('[data-testid=stDataFrame]')")
+
+
+def test_simulator_edits_by_keyboard_keep_focus(page_and_requests, server):
+    """Type a change, press Enter, type the next one: the editor keeps the focus across the rerun
+    (it used to be redrawn after every edit, so the second edit went nowhere), and the edited row
+    is labelled as a scenario value at once."""
+    from urllib.parse import unquote
+
+    import iiscore
+    from iiscore import scenario as S
+
+    page, _ = page_and_requests
+    page.goto(server + "/Simulator")
+    wait_app(page, "编辑")
+    grid = page.locator("[data-testid=stDataFrame]").first
+    box = grid.bounding_box()
+    # the last column is the editable 变化 %; the header row and each row are 35 px high
+    page.mouse.click(box["x"] + box["width"] - 40, box["y"] + 35 + 17)
+    for value in ("50", "20"):  # 网络建设, then (Enter moved the selection down) 平台培育
+        page.keyboard.press("Enter")  # open the cell editor
+        page.wait_for_timeout(400)
+        page.keyboard.press("Control+A")
+        page.keyboard.type(value)
+        before = page.evaluate("() => location.search")
+        page.keyboard.press("Enter")  # commit: the page reruns and the link records the edit
+        page.wait_for_function(f"() => location.search !== {before!r}", timeout=30000)
+        wait_app(page)
+        page.wait_for_timeout(500)
+        assert _active_in_grid(page), f"the editor lost the focus after typing {value}"
+    ds, fw = iiscore.load_default(), iiscore.load_default_framework()
+    scn, notes = S.decode(unquote(page.url).split("?s=", 1)[1], S.make_context(ds, fw))
+    assert not notes
+    assert scn.edits == (S.Edit(ds.regions[0], "network", "pct", 50.0), S.Edit(ds.regions[0], "platform", "pct", 20.0))
+    cells = grid.locator("table").inner_text()
+    assert cells.count("情景修改") == 2
