@@ -4,24 +4,12 @@ Run: python benchmarks/bench_core.py   (or python benchmarks/run_all.py for ever
 """
 from __future__ import annotations
 
-import statistics
-import time
 
 import numpy as np
 import pandas as pd
 
+from _timing import timeit
 from iiscore import Spec, build, default_spec, load_data, load_default, load_framework
-
-
-def timeit(fn, repeat=30, warmup=3):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), min(times)
 
 
 def synthetic(n_regions=3000, n_ind=200, branching=(5, 4), seed=0):
@@ -51,10 +39,10 @@ def synthetic(n_regions=3000, n_ind=200, branching=(5, 4), seed=0):
 def main():
     rows = []
     ds, spec = load_default(), default_spec()
-    med, best = timeit(lambda: build(ds, spec), repeat=200)
+    med, best = timeit(lambda: build(ds, spec), repeat=200, warmup=3)
     rows.append(("build(), default data 31 regions × 19 indicators, 2 levels", med, best, "< 5 ms"))
     spec_log = spec.replace(treat="log")
-    med, best = timeit(lambda: build(ds, spec_log), repeat=200)
+    med, best = timeit(lambda: build(ds, spec_log), repeat=200, warmup=3)
     rows.append(("build(), default data, log treatment", med, best, "< 5 ms"))
     fw, big = synthetic()
     spec_big = Spec(framework=fw)

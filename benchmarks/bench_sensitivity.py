@@ -11,7 +11,6 @@ the replication count of the vectorised run.
 from __future__ import annotations
 
 import resource
-import statistics
 import time
 import tracemalloc
 import warnings
@@ -19,6 +18,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from _timing import timeit
 from iiscore import Spec, build, load_data, load_framework
 from iiscore import sensitivity as S
 from iiscore.framework import default_framework_path
@@ -38,16 +38,6 @@ def dataset():
         wide.insert(0, "year", 2023)
         wide.insert(0, "region", [f"R{i:02d}" for i in range(31)])
         return load_data(wide, fw), Spec(framework=fw), "synthetic 31 x 19 data, CAICT framework"
-
-
-def timeit(fn, repeat=5):
-    fn()  # warm-up (imports, first builds)
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), min(times)
 
 
 def loop_reference(ds, spec, n=200, seed=0):
@@ -73,7 +63,7 @@ def main():
 
     per_rep = loop_reference(ds, spec)
     n = 100_000
-    med, best = timeit(lambda: S.monte_carlo(ds, spec, samples=n, tiers=tiers))
+    med, best = timeit(lambda: S.monte_carlo(ds, spec, samples=n, tiers=tiers), repeat=5)
     rows.append((f"Monte Carlo, {n:,} pillar-weight replications (±20 % noise), ranks + "
                  f"tier probabilities ({S.monte_carlo(ds, spec, samples=10, tiers=tiers).tier_rule} rule)",
                  med, best, "< 1 s"))
@@ -81,13 +71,13 @@ def main():
     rows.append((f"plain loop over build(), 200 replications timed ({per_rep * 1e3:.2f} ms each), "
                  f"extrapolated to {n:,}", loop_total, None, "reference"))
     rows.append(("speed-up of the vectorised run over the plain loop", loop_total / med, None, "ratio"))
-    med, best = timeit(lambda: S.monte_carlo(ds, spec, samples=n, tiers=tiers, concentration=50))
-    rows.append((f"same, Dirichlet weights (concentration 50)", med, best, "< 1 s"))
+    med, best = timeit(lambda: S.monte_carlo(ds, spec, samples=n, tiers=tiers, concentration=50), repeat=5)
+    rows.append(("same, Dirichlet weights (concentration 50)", med, best, "< 1 s"))
     med, best = timeit(lambda: S.monte_carlo(ds, spec, samples=n, tiers=tiers, level="both"), repeat=3)
-    rows.append((f"same, pillar and indicator weights (level=both, 24 weights)", med, best, "-"))
+    rows.append(("same, pillar and indicator weights (level=both, 24 weights)", med, best, "-"))
     med, best = timeit(lambda: S.monte_carlo(ds, spec, samples=n, tiers=tiers, level="both",
                                              vary="weights,normalisation,aggregation,treat"), repeat=3)
-    rows.append((f"same + normalisation x aggregation x treatment (12 variants, one build each)",
+    rows.append(("same + normalisation x aggregation x treatment (12 variants, one build each)",
                  med, best, "-"))
 
     for lvl, vary, d in (("pillars", "weights,normalisation,aggregation,treat", 8),

@@ -6,23 +6,12 @@ Target: k-means tiering of 31 regions under 50 ms.
 """
 from __future__ import annotations
 
-import statistics
-import time
 
 import numpy as np
 import pandas as pd
 
+from _timing import timeit
 from iiscore.tiering import natural_breaks, silhouette_by_k, stability_under_weight_noise, tiers
-
-
-def timeit(fn, repeat):
-    fn()  # warm-up (imports, thread pools)
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), min(times)
 
 
 def report(label, fn, repeat):

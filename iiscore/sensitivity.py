@@ -1159,6 +1159,15 @@ def _tier_setup(tiers, base: Result, rule: str, vary: tuple) -> _FixedTiers:
     return fixed
 
 
+def _engine(data, spec, level, vary, weight_noise, concentration, normalisations, aggregations,
+            treatments) -> "_Engine":
+    """The sampling engine shared by :func:`monte_carlo` and :func:`sobol`, arguments checked."""
+    options = {"normalisation": _check_options("normalisation", normalisations),
+               "aggregation": _check_options("aggregation", aggregations),
+               "treat": _check_options("treat", treatments)}
+    return _Engine(data, spec, level, _check_vary(vary), _weight_law(weight_noise, concentration), options)
+
+
 def monte_carlo(data, spec: Spec, *, samples: int = 10000, seed: int = 0, level: str = "pillars",
                 weight_noise: float | None = None, concentration: float | None = None,
                 vary=("weights",), normalisations=None, aggregations=None, treatments=None,
@@ -1238,12 +1247,8 @@ def monte_carlo(data, spec: Spec, *, samples: int = 10000, seed: int = 0, level:
     recluster = _check_int("recluster", recluster)
     progress = _check_progress(progress)
     check_choice("tier_rule", tier_rule, TIER_RULES)
-    vary = _check_vary(vary)
-    law = _weight_law(weight_noise, concentration)
-    options = {"normalisation": _check_options("normalisation", normalisations),
-               "aggregation": _check_options("aggregation", aggregations),
-               "treat": _check_options("treat", treatments)}
-    eng = _Engine(data, spec, level, vary, law, options)
+    eng = _engine(data, spec, level, vary, weight_noise, concentration, normalisations, aggregations, treatments)
+    vary, law = eng.vary, eng.law
     base = eng.base
     R = eng.R
     root = spec.framework.root
@@ -1434,12 +1439,8 @@ def sobol(data, spec: Spec, *, samples: int = 4096, seed: int = 0, level: str = 
         raise SpecError(f"The 'conf_level' parameter must be between 0 and 1 (e.g. 0.95). Got {conf_level!r}.",
                         f"参数 “conf_level” 必须在 0 与 1 之间（如 0.95），收到的是 {conf_level!r}。",
                         parameter="conf_level")
-    vary = _check_vary(vary)
-    law = _weight_law(weight_noise, concentration)
-    options = {"normalisation": _check_options("normalisation", normalisations),
-               "aggregation": _check_options("aggregation", aggregations),
-               "treat": _check_options("treat", treatments)}
-    eng = _Engine(data, spec, level, vary, law, options)
+    eng = _engine(data, spec, level, vary, weight_noise, concentration, normalisations, aggregations, treatments)
+    vary, law = eng.vary, eng.law
     inputs = eng.sobol_inputs()
     if not inputs:
         raise SpecError(
