@@ -441,6 +441,21 @@ def edit_table(ds, fw, scn, region, mode: str, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def apply_editor_state(base: pd.DataFrame, editor_state) -> pd.DataFrame:
+    """``base`` with a fixed-size data editor's cell edits (its session-state value) applied:
+    what ``st.data_editor`` returns, computed where the widget is not drawn (in a callback)."""
+    out = base.copy()
+    rows = (editor_state or {}).get("edited_rows", {}) if isinstance(editor_state, dict) else {}
+    for idx, cells in rows.items():
+        i = int(idx)
+        if not 0 <= i < len(out):
+            continue
+        for col, v in (cells or {}).items():
+            if col in out.columns:
+                out.iat[i, out.columns.get_loc(col)] = v
+    return out
+
+
 def edits_from_table(scn, region, edited: pd.DataFrame, mode: str, lang: str, base: pd.DataFrame | None = None) -> tuple:
     """The scenario's edits with ``region``'s replaced by what the table now says.
 

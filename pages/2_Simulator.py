@@ -24,23 +24,37 @@ with c2:
 scn = state.scenario()
 region = scn.region
 rname = views.region_name(ds, region, lang)
-# One editor per region, mode, year and language that lives across the user's own edits (a new
-# editor after each edit would take the focus away mid-typing). A fixed-size keyed editor keeps its
-# identity when only values change (Streamlit 1.67; older versions start a new editor, as this
-# page used to), so its data can follow the scenario: an edited row shows 情景修改 at once. Edits made elsewhere (clear, goal-seek, a preset) replace the
-# scenario wholesale and start a fresh editor through the generation.
+# One editor per region, mode, year and language lives across the user's own edits: a new editor
+# after each edit would take the focus away mid-typing. A keyed fixed-size editor keeps its identity
+# when only values change (Streamlit 1.67; older versions start a new editor), so its data follows
+# the scenario and an edited row shows 情景修改 at once. Edits made elsewhere (clear, goal-seek, a
+# preset) replace the scenario wholesale and start a fresh editor through the generation.
 ekey = state.wkey(f"sim_editor.{region}.{mode}.{scn.year}.{lang}.{state.generation()}")
+
+
+def _take_edits(region=region, mode=mode, lang=lang, ekey=ekey):
+    """Fold the typed cell into the scenario before the page runs: the table is then drawn once,
+    from the new scenario, and nothing reruns under the user's next keystrokes."""
+    cur = state.scenario()
+    base = views.edit_table(ds, fw, cur, region, mode, lang)
+    new = views.edits_from_table(cur, region, views.apply_editor_state(base, st.session_state.get(ekey)),
+                                 mode, lang, base)
+    if new != cur.edits:
+        state.update(edits=new)
+
+
+scn = state.scenario()
 table = views.edit_table(ds, fw, scn, region, mode, lang)
 edit_col = t("col.change_pct", lang) if mode == "pct" else t("col.new_value", lang)
 st.subheader(t("sim.table", lang, region=rname, year=scn.year))
 st.caption(t("sim.table.caption", lang, col=edit_col))
 edited = st.data_editor(table, key=ekey, hide_index=True, width="stretch",
                         disabled=[c for c in table.columns if c != edit_col],
-                        column_config={"_id": None})
+                        column_config={"_id": None}, on_change=_take_edits)
 new_edits = views.edits_from_table(scn, region, edited, mode, lang, table)
-if new_edits != scn.edits:
+if new_edits != scn.edits:  # editor state set without the callback (scripted, e.g. AppTest)
     state.update(edits=new_edits)
-    st.rerun()  # redraw the table from the scenario: edited rows are marked as scenario values
+    st.rerun()
 
 b1, b2 = st.columns(2)
 b1.button(t("sim.clear", lang), key=state.wkey("sim_clear"),

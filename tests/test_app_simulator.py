@@ -110,3 +110,24 @@ def test_fixed_mode_with_zscore_is_a_message(at):
     at.run()
     assert not at.exception
     assert at.error and "minmax" in at.error[0].value
+
+
+def test_editor_state_folds_into_the_scenario_like_the_widget():
+    """The on-change callback rebuilds what the editor returns from its session-state value:
+    typed cells replace the base, unknown rows/columns are ignored, earlier edits stay as they were."""
+    from iiscore_app import views
+
+    ds, fw = iiscore.load_default(), iiscore.load_default_framework()
+    ctx = S.make_context(ds, fw)
+    scn = ctx.defaults.replace(region="贵州", edits=[S.Edit("贵州", "identifier", "abs", 7.0)])
+    for mode, col, typed, want in (("pct", "变化 %", 40.0, S.Edit("贵州", "network", "pct", 40.0)),
+                                   ("abs", "新数值", 1234.5, S.Edit("贵州", "network", "abs", 1234.5))):
+        base = views.edit_table(ds, fw, scn, "贵州", mode, "zh")
+        state = {"edited_rows": {0: {col: typed}, 99: {col: 1.0}, 1: {"no such column": 5.0}},
+                 "added_rows": [], "deleted_rows": []}
+        edited = views.apply_editor_state(base, state)
+        assert edited.loc[0, col] == typed and base.loc[0, col] != typed  # base untouched
+        assert edited.drop(columns=[col]).equals(base.drop(columns=[col]))
+        new = views.edits_from_table(scn, "贵州", edited, mode, "zh", base)
+        assert set(new) == {want, S.Edit("贵州", "identifier", "abs", 7.0)}
+    assert views.apply_editor_state(base, None).equals(base)

@@ -217,15 +217,18 @@ def test_simulator_edits_by_keyboard_keep_focus(page_and_requests, server):
     box = grid.bounding_box()
     # the last column is the editable 变化 %; the header row and each row are 35 px high
     page.mouse.click(box["x"] + box["width"] - 40, box["y"] + 35 + 17)
+    page.wait_for_function("() => !!document.activeElement && "
+                           "!!document.activeElement.closest('[data-testid=stDataFrame]')", timeout=30000)
+    cell_editor = page.locator("#portal input, #portal textarea").first  # the grid's overlay editor
     for value in ("50", "20"):  # 网络建设, then (Enter moved the selection down) 平台培育
         page.keyboard.press("Enter")  # open the cell editor
-        page.wait_for_timeout(400)
-        page.keyboard.press("Control+A")
-        page.keyboard.type(value)
+        cell_editor.wait_for(state="visible", timeout=30000)
+        cell_editor.fill(value)  # focuses the overlay's input and replaces its text
         before = page.evaluate("() => location.search")
         page.keyboard.press("Enter")  # commit: the page reruns and the link records the edit
-        page.wait_for_function(f"() => location.search !== {before!r}", timeout=30000)
-        wait_app(page)
+        page.wait_for_function(f"() => location.search !== {before!r}", timeout=60000)
+        wait_app(page, timeout=60000)
+        cell_editor.wait_for(state="hidden", timeout=30000)
         page.wait_for_timeout(500)
         assert _active_in_grid(page), f"the editor lost the focus after typing {value}"
     ds, fw = iiscore.load_default(), iiscore.load_default_framework()
