@@ -10,7 +10,7 @@ import pandas as pd
 import pydeck as pdk
 
 from iiscore import scenario as S
-from iiscore.i18n import opt, provenance_label, t
+from iiscore.i18n import opt, provenance_label, t, unit_label
 
 # Sequential palette (YlGnBu, light = low) and tier colours (tier 1 first).
 SEQ = [(255, 255, 204), (199, 233, 180), (127, 205, 187), (65, 182, 196), (29, 145, 192), (34, 94, 168),
@@ -316,7 +316,7 @@ def indicator_table(ev, lang: str, year=None, only_estimates: bool = False) -> p
         t("col.year", lang): long["year"].to_numpy(),
         t("col.indicator", lang): [fw.name(i, lang) if i in fw.ids else i for i in long["indicator"]],
         t("col.value", lang): long["value"].to_numpy(),
-        t("col.unit", lang): long["unit"].to_numpy() if "unit" in long.columns else "",
+        t("col.unit", lang): [unit_label(u, lang) for u in long["unit"]] if "unit" in long.columns else "",
         t("col.provenance", lang): [provenance_label(p, lang) for p in long["provenance"]]
         if "provenance" in long.columns else provenance_label("uploaded", lang),
         t("col.source", lang): long["source"].fillna("").to_numpy() if "source" in long.columns else "",
@@ -431,7 +431,7 @@ def edit_table(ds, fw, scn, region, mode: str, lang: str) -> pd.DataFrame:
             label += " → " + provenance_label("scenario", lang)
         row = {"_id": leaf, t("col.indicator", lang): fw.name(leaf, lang),
                t("col.pillar", lang): fw.name(fw.parent(leaf), lang),
-               t("col.provenance", lang): label, t("col.unit", lang): units.get(leaf, ""),
+               t("col.provenance", lang): label, t("col.unit", lang): unit_label(units.get(leaf, ""), lang),
                t("col.base_value", lang): base}
         if mode == "pct":
             row[t("col.change_pct", lang)] = round(pct, 4) if e is not None else 0.0
@@ -616,7 +616,7 @@ def framework_table(ev, lang: str) -> pd.DataFrame:
         rows.append({t("col.node", lang): fw.name(n, lang), t("col.pillar", lang): fw.name(node.parent, lang),
                      t("col.weight", lang): node.weight,
                      t("col.weight_global", lang): round(float(gw[n]), 2) if n in gw.index else np.nan,
-                     t("col.unit", lang): node.extra.get("unit", ""),
+                     t("col.unit", lang): unit_label(node.extra.get("unit", ""), lang),
                      t("col.provenance", lang): provenance_label(node.extra.get("provenance") or "unknown", lang),
                      t("col.source", lang): node.extra.get("description_en" if lang == "en" else "description_zh", "")})
     return pd.DataFrame(rows)
