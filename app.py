@@ -7,15 +7,15 @@ from iiscore_app import state, ui, views
 
 scn, lang = ui.page_start("home")
 st.title(t("app.title", lang))
-st.caption(t("app.subtitle", lang))
 ev = ui.compute_or_stop(lang)
-ui.provenance_banner(ev, lang)
 res, fw, ds = ev.current, ev.current.spec.framework, ev.b.ds
+st.caption(t("app.subtitle", lang, n=len(res.regions), p=len(fw.pillars), l=len(fw.leaves)))
+ui.provenance_banner(ev, lang)
 
 left, right = st.columns([5, 4])
 with left:
     st.subheader(t("home.ranking", lang))
-    st.caption(t("home.ranking.caption", lang, year=scn.year))
+    st.caption(t("home.ranking.caption", lang, year=scn.year, scale=ui.scale_caption(ev, lang)))
     st.markdown(state.view("top_line", ev, lang), unsafe_allow_html=True)
     st.dataframe(state.view("ranking_table", ev, lang), hide_index=True, height=560, key=state.wkey("home_rank"))
 with right:

@@ -41,7 +41,7 @@ def a_geometric(C, w):
         raise SpecError(
             "Geometric aggregation needs non-negative scores; the normalised values include "
             "negatives (z-scores?). Use minmax, rank or frontier normalisation with it.",
-            "几何平均聚合要求得分非负；当前标准化结果含负值（z 分数？）。请配合 minmax、rank 或 frontier 标准化使用。",
+            "几何平均聚合要求得分非负；当前标准化结果含负值（z 分数？）。请改用极差、排名或前沿距离标准化。",
             parameter="aggregation")
     W, ok = _used_weights(C, w)
     with np.errstate(all="ignore"):

@@ -201,7 +201,17 @@ class Framework:
                                   n.name_zh, n.name_en, n.extra))
             else:
                 nodes.append(n)
-        # zero weights are allowed in a what-if as long as a parent keeps one positive child
+        # zero weights are allowed in a what-if as long as a parent keeps one positive child; say so
+        # here, in the user's terms (the file-level check below names the framework file and ids)
+        for p in {n.parent for n in nodes if n.parent is not None}:
+            kids = [n for n in nodes if n.parent == p]
+            if sum(n.weight for n in kids) <= 0:
+                raise FrameworkError(
+                    f"The weights of all parts of '{self.name(p, 'en')}' "
+                    f"({', '.join(self.name(n.id, 'en') for n in kids)}) are 0: keep at least one above 0.",
+                    f"“{self.name(p, 'zh')}”下的权重（{'、'.join(self.name(n.id, 'zh') for n in kids)}）全为 0："
+                    f"请至少保留一个大于 0 的权重。",
+                    parameter="weights")
         return Framework(tuple(nodes), self._source)
 
     # -- lookup ------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ LANGS = ("zh", "en")
 STRINGS: dict[str, tuple[str, str]] = {
     # app frame
     "app.title": ("工业互联网发展成效指数 · 情景推演", "Industrial Internet Development Index · What-if explorer"),
-    "app.subtitle": ("基于中国信通院《中国工业互联网发展成效评估报告（2024）》框架：31 个省级地区、5 大分项、19 项二级指标。",
-                     "After the CAICT 2024 report's framework: 31 provinces, 5 pillars, 19 indicators."),
+    "app.subtitle": ("基于中国信通院《中国工业互联网发展成效评估报告（2024）》框架：{n} 个地区、{p} 大分项、{l} 项末级指标。",
+                     "After the CAICT 2024 report's framework: {n} regions, {p} pillars, {l} indicators."),
     "lang.switch": ("English", "中文"),
     "lang.label": ("语言 / Language", "Language / 语言"),
     "nav.title": ("页面", "Pages"),
@@ -25,12 +25,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "side.methods": ("计算方法", "Method settings"),
     "side.year": ("年份", "Year"),
     "side.treat": ("偏态处理", "Outlier treatment"),
+    "side.treat.help": ("只处理偏度 > 2 且峰度 > 3.5 的指标（JRC/COINr 规则）；对数变换保留全部信息，缩尾处理把最极端的几个值截到次高值。"
+                        "内置数据默认用对数变换（见“数据与方法”）；报告本身用不处理的极差标准化。",
+                        "Applied only to indicators with skewness > 2 and kurtosis > 3.5 (the JRC/COINr rule); the log keeps every "
+                        "region's information, winsorising clips the few most extreme values. The built-in data default to the log "
+                        "(see Data & method); the report itself uses plain min-max."),
     "side.normalisation": ("标准化方法", "Normalisation"),
     "side.goalposts": ("目标值（上下限）", "Goalposts"),
     "side.missing": ("缺失值", "Missing values"),
     "side.aggregation": ("聚合方法", "Aggregation"),
     "side.whatif": ("模拟时的标准化", "What-if normalisation"),
-    "opt.treat.none": ("不处理", "none"),
+    "opt.treat.none": ("不处理（报告方法）", "none (the report's)"),
     "opt.treat.log": ("对数变换", "log transform"),
     "opt.treat.winsor": ("缩尾处理", "winsorise"),
     "opt.normalisation.minmax": ("极差标准化（报告方法）", "min-max (the report's)"),
@@ -90,6 +95,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "Estimates fill indicators without a public provincial series (platforms, security, data, identifiers, flagships, policy); "
                     "they are marked 'estimate' and are not official statistics."),
     "prov.scenario": ("、情景修改 {n} 个", ", {n} scenario edits"),
+    "prov.banner.upload": ("数据来源：上传的数据“{name}”，{year} 年共 {total} 个指标值{labelled}{scenario}。来源与可靠性由上传者负责。",
+                           "Data provenance: the uploaded data '{name}', {total} values in {year}{labelled}{scenario}. "
+                           "Their sources are the uploader's to state."),
+    "prov.labelled": ("（其中公开统计 {public} 个、报告数字 {report} 个、估算 {estimate} 个）",
+                      " ({public} public statistics, {report} report figures, {estimate} estimates)"),
+    "prov.unlabelled": ("（文件未标注来源类型）", " (the file does not label their provenance)"),
     "prov.public": ("公开统计", "public statistic"),
     "prov.report": ("报告数字", "report figure"),
     "prov.estimate": ("估算", "estimate"),
@@ -132,6 +143,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.scenario": ("情景", "Scenario"),
     "col.probability": ("概率", "Probability"),
     "col.gain": ("综合得分增益", "Composite gain"),
+    "col.gain_pct": ("提高 1% 的增益", "Gain per +1 %"),
+    "col.rank_pct": ("提高 1% 后排名", "Rank after +1 %"),
+    "col.gain_sd": ("提高 1 个标准差的增益", "Gain per +1 sd"),
+    "col.rank_sd": ("提高 1 个标准差后排名", "Rank after +1 sd"),
     "col.effort": ("所需变化 %", "Change needed %"),
     "col.headroom": ("提升空间", "Headroom"),
     "up": ("上升", "up"),
@@ -140,17 +155,28 @@ STRINGS: dict[str, tuple[str, str]] = {
     "current": ("当前情景", "Current scenario"),
     # home
     "home.ranking": ("综合排名", "Composite ranking"),
-    "home.ranking.caption": ("{year} 年；基线 = 数据集默认设置（无修改）。得分 0-100，相对于 31 个地区中的最低与最高值。",
-                             "{year}; baseline = the data set's defaults (no edits). Scores 0-100, relative to the lowest and highest of the 31 regions."),
+    "home.ranking.caption": ("{year} 年；基线 = 数据集默认设置（无修改）。{scale}",
+                             "{year}; baseline = the data set's defaults (no edits). {scale}"),
+    "scale.minmax.year": ("得分 0-100，相对于该年 {n} 个地区中的最低与最高值（最小-最大标准化）。",
+                          "Scores 0-100, relative to the lowest and highest of the {n} regions that year (min-max)."),
+    "scale.minmax.pooled": ("得分 0-100，相对于 {n} 个地区历年全部数值中的最低与最高值（跨年统一上下限，可比较趋势）。",
+                            "Scores 0-100, relative to the lowest and highest of the {n} regions over all years (pooled goalposts: trends are comparable)."),
+    "scale.zscore": ("得分为标准分：与 {n} 个地区平均值相差几个标准差（0 = 平均），不是 0-100。",
+                     "Scores are z-scores: standard deviations from the mean of the {n} regions (0 = average), not 0-100."),
+    "scale.rank": ("得分为百分位名次 0-100（最低 = 0，最高 = 100）。", "Scores are percentile ranks 0-100 (lowest = 0, highest = 100)."),
+    "scale.frontier": ("得分 = 100 × 数值 ÷ 最高值（距前沿距离，最高 = 100）。",
+                       "Scores = 100 × value ÷ the highest value (distance to the frontier; the highest = 100)."),
     "home.map": ("地图", "Map"),
     "home.map.colour": ("地图着色", "Colour the map by"),
     "home.map.tier": ("梯队", "Tier"),
     "home.map.tooltip": ("得分 {score}<br/>排名 {rank}<br/>梯队 {tier}<br/>估算占比 {est}%",
                          "Score {score}<br/>Rank {rank}<br/>Tier {tier}<br/>Estimate share {est}%"),
     "home.national": ("全国工业互联网发展成效指数（2020 = 100）", "National index (2020 = 100)"),
-    "home.national.caption": ("出处：报告图 1-11 公布的全国指数。贡献率 = 分项权重 × 分项增幅 ÷ 综合指数增幅（按当前情景的分项权重计算）；报告公布基础能力 2023 年贡献率为 17.3%。",
+    "home.national.caption": ("出处：报告图 1-11 公布的全国指数。贡献率 = 分项权重 × 分项增幅 ÷ 综合指数增幅，按当前情景的分项权重计算"
+                              "（综合指数增幅也按这些权重由分项重算，各分项合计 100%）；报告公布基础能力 2023 年贡献率为 17.3%。",
                               "Source: the report's published national series (Fig. 1-11). Contribution = pillar weight × pillar change ÷ composite change, "
-                              "with the current scenario's pillar weights; the report gives 17.3 % for foundational capacity in 2023."),
+                              "with the current scenario's pillar weights (the composite's change is recomputed from the pillars with those weights, "
+                              "so the shares add up to 100 %); the report gives 17.3 % for foundational capacity in 2023."),
     "home.contrib": ("各分项对综合指数增长的贡献率 %", "Contribution of each pillar to the composite's growth, %"),
     "home.contrib.year": ("贡献率年份", "Contribution year"),
     "home.published": ("报告公布值", "published"),
@@ -170,8 +196,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "w.slope": ("排名变化（左：基线，右：当前）", "Rank change (left: baseline, right: current)"),
     "w.allzero": ("同一组权重不能全为 0：请至少保留一个正权重。", "A group of weights cannot all be 0: keep at least one positive weight."),
     "w.ahp": ("AHP 判断矩阵构建器", "AHP builder"),
-    "w.ahp.caption": ("两两比较：单元格表示“行”比“列”重要多少倍（Saaty 1-9 标度，可写 1/3）。只需填写上三角，下三角自动取倒数。",
-                      "Pairwise comparison: a cell says how many times the row is more important than the column (Saaty 1-9, fractions such as 1/3 allowed). Fill the upper triangle; the lower one is the reciprocal."),
+    "w.ahp.caption": ("两两比较：单元格表示“行”比“列”重要多少倍（Saaty 1-9 标度，可写 1/3）。填写任一侧即可，对称位置自动显示倒数。",
+                      "Pairwise comparison: a cell says how many times the row is more important than the column (Saaty 1-9, fractions such as 1/3 allowed). Fill either triangle; the mirrored cell shows the reciprocal."),
     "w.ahp.parent": ("比较哪一组", "Compare which group"),
     "w.ahp.cr": ("一致性比率 CR = {cr:.3f}（λmax = {lam:.3f}，CI = {ci:.3f}）", "Consistency ratio CR = {cr:.3f} (λmax = {lam:.3f}, CI = {ci:.3f})"),
     "w.ahp.ok": ("CR < 0.1：判断矩阵的一致性可以接受。", "CR < 0.1: the judgements are acceptably consistent."),
@@ -181,6 +207,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "w.ahp.apply": ("采用这组 AHP 权重", "Use these AHP weights"),
     "w.ahp.weights": ("AHP 权重", "AHP weights"),
     "w.ahp.error": ("判断矩阵有误：{msg}", "The matrix has a problem: {msg}"),
+    "w.ahp.cell": ("“{row}”对“{col}”：{why}", "'{row}' vs '{col}': {why}"),
+    "w.ahp.notnum": ("“{text}”不是数字；请填 1-9 的数或分数（如 1/3）。",
+                     "'{text}' is not a number; write a number from 1 to 9 or a fraction such as 1/3."),
+    "w.ahp.scale": ("{text} 超出 Saaty 标度（1/9 到 9）；请填 1-9 的数或其倒数（如 1/3）。",
+                    "{text} is outside Saaty's scale (1/9 to 9); write a number from 1 to 9 or its reciprocal (such as 1/3)."),
     "w.ahp.unavailable": ("AHP 模块尚不可用。", "The AHP module is not available yet."),
     "w.oat": ("单因素敏感性（OAT）", "One-at-a-time sweep"),
     "w.oat.node": ("改变哪一项权重", "Sweep which weight"),
@@ -193,8 +224,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "w.mc.seed": ("随机种子", "Seed"),
     "w.mc.run": ("运行蒙特卡洛", "Run Monte Carlo"),
     "w.mc.progress": ("正在计算… {done}/{n}", "Computing… {done}/{n}"),
-    "w.mc.caption": ("每次抽样把每项权重乘以 [1-s, 1+s] 内的均匀随机数；显示 5%-95% 排名区间与各梯队出现的概率。",
-                     "Each draw multiplies every weight by a uniform random factor in [1-s, 1+s]; shown: the 5-95 % rank interval and the probability of each tier."),
+    "w.mc.caption": ("每次抽样把每个分项的权重乘以 [1-s, 1+s] 内的均匀随机数（分项内各指标的权重保持不变）；"
+                     "显示 5%-95% 排名区间与各梯队出现的概率。",
+                     "Each draw multiplies each pillar's weight by a uniform random factor in [1-s, 1+s] (the indicator "
+                     "weights within a pillar stay as set); shown: the 5-95 % rank interval and the probability of each tier."),
     "w.mc.stale": ("上次结果对应的设置已改变，请重新运行。", "The settings changed since the last run; run again."),
     "w.mc.interval": ("排名区间（5%-95%）", "Rank interval (5-95 %)"),
     "w.mc.median": ("中位排名", "Median rank"),
@@ -213,7 +246,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sim.before_after": ("修改前后", "Before and after"),
     "sim.passes": ("被超越或超越它的地区", "Regions it passes or that pass it"),
     "sim.passes.none": ("排名没有变化。", "No change in ranks."),
-    "sim.levers": ("提升杠杆：各指标提高 10% 带来的综合得分增益", "Levers: composite gain from a 10 % rise in each indicator"),
+    "sim.levers": ("提升杠杆：各指标单独提高 1% 或 1 个标准差带来的综合得分增益（按 1% 增益排序）",
+                   "Levers: composite gain from raising each indicator alone by 1 % or by 1 standard deviation (largest 1 % gain first)"),
     "sim.goal": ("目标求解", "Goal-seek"),
     "sim.goal.caption": ("以最小的改动达到目标梯队或排名：所选指标同比例提高，或按成本求最便宜的组合。", "Reach a target tier or rank with the least effort: a common percentage rise of the chosen indicators, or the cheapest combination given costs."),
     "sim.goal.tier": ("目标梯队", "Target tier"),
@@ -251,7 +285,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "t.standardise": ("特征标准化（z 分数）", "Standardise features (z-scores)"),
     "t.seed": ("随机种子", "Seed"),
     "t.sizes": ("各梯队地区数（逗号分隔，合计 {n}）", "Regions per tier (comma-separated, total {n})"),
-    "t.sizes.bad": ("各梯队数量须为正整数且合计 {n}。", "Sizes must be positive integers adding up to {n}."),
+    "t.sizes.bad": ("“{text}”不可用：各梯队数量须为至少两个正整数，以逗号分隔，合计 {n}（如 6,11,10,4）。已保留原设置。",
+                    "'{text}' cannot be used: give at least two positive whole numbers, separated by commas, adding up to {n} "
+                    "(e.g. 6,11,10,4). The previous sizes are kept."),
     "t.map": ("梯队地图", "Tier map"),
     "t.members": ("各梯队地区", "Regions by tier"),
     "t.vs_report": ("与报告梯队比较", "Comparison with the report's tiers"),
@@ -262,6 +298,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "t.shift": ("研讨会视图：基线 → 当前情景的梯队变化", "Workshop view: tier shifts, baseline → current scenario"),
     "t.shift.big": ("大字号（投影）", "Large type (projector)"),
     "t.silhouette": ("不同 k 的轮廓系数", "Silhouette by k"),
+    "t.silhouette.few": ("地区太少（至少需要 3 个），无法计算轮廓系数。", "Too few regions (at least 3 are needed) for a silhouette."),
     # data page
     "d.title": ("数据与方法", "Data and method"),
     "d.browse": ("浏览数据", "Browse the data"),
@@ -292,7 +329,8 @@ STRINGS["d.method.text"] = (
 
 1. **指标**：5 大分项（基础能力、技术创新、产业发展、应用推广、发展环境）下共 19 项二级指标。报告没有公布分省数据，本应用用公开统计作为代理指标；没有公开分省序列的 6 项指标使用估算值，在所有表格中标为“估算”。
 2. **标准化**：每项指标在 31 个地区之间做极差标准化，`z = (Y − 最小值) / (最大值 − 最小值) × 100`。所以得分是**相对的**：最好的地区得 100，最差的得 0。
-3. **加权**：指标按权重加权平均得到分项得分，分项再加权平均得到综合指数。报告的权重来自层次分析法（AHP）与专家打分，但没有公布；本应用的默认权重见框架文件 data/framework.csv，可在“权重与敏感性”页修改。
+   **本应用的默认设置与报告有一处不同**：偏度 > 2 且峰度 > 3.5 的偏态指标（如专利、研发经费等总量）先取对数再标准化，以免一两个地区把其余地区都压到 0 附近（理由与对比见 data/README.md）。在“计算方法”中把偏态处理改为“不处理”即为报告的原始算法。
+3. **加权**：指标按权重加权平均得到分项得分，分项再加权平均得到综合指数。报告的权重来自层次分析法（AHP）与专家打分，但没有公布；本应用的默认分项权重由报告公布的全国指数反推（见 data/README.md），可在“权重与敏感性”页修改。
 4. **梯队**：报告把 31 个地区分为 4 个梯队（6/11/10/4），没有说明划分方法。本应用提供 k-means 聚类、自然断点、固定规模和相对均值阈值四种方法，并与报告的梯队比较。
 5. **全国指数**：以 2020 年为 100，各指标与 2020 年之比再加权平均。
 
@@ -307,7 +345,8 @@ STRINGS["d.method.text"] = (
 
 1. **Indicators**: 19 indicators under 5 pillars (foundational capacity, innovation, industry, application, environment). The report publishes no provincial data; this app uses public statistics as proxies, and estimates for the 6 indicators with no public provincial series, marked 'estimate' in every table.
 2. **Normalisation**: each indicator is min-max normalised across the 31 regions, `z = (Y − min) / (max − min) × 100`. Scores are therefore **relative**: the best region scores 100, the worst 0.
-3. **Weighting**: weighted means of indicators give pillar scores; a weighted mean of pillars gives the composite. The report's weights (AHP and expert scoring) are unpublished; the defaults here are those of data/framework.csv and can be changed on the Weights page.
+   **The app's default differs from the report in one respect**: skewed indicators (skewness > 2 and kurtosis > 3.5, such as totals of patents or R&D spending) are log-transformed before normalising, so that one or two regions do not press the others toward 0 (reasons and comparison in data/README.md). Set the outlier treatment to 'none' under Method settings for the report's plain method.
+3. **Weighting**: weighted means of indicators give pillar scores; a weighted mean of pillars gives the composite. The report's weights (AHP and expert scoring) are unpublished; the default pillar weights here are inferred from the report's published national index (see data/README.md) and can be changed on the Weights page.
 4. **Tiers**: the report places the regions in 4 tiers (6/11/10/4) without saying how. This app offers k-means, natural breaks, fixed sizes and thresholds relative to the average, and compares them with the report's tiers.
 5. **National index**: 2020 = 100; each indicator as a ratio to its 2020 value, then weighted means.
 

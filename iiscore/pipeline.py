@@ -154,11 +154,20 @@ def build(data: Dataset, spec: Spec) -> Result:
         Z = n_goalposts(T, d, lo, hi)
     else:
         if spec.normalisation == "frontier" and np.nanmin(T, initial=0.0) < 0:
-            neg = [leaves[j] for j in np.flatnonzero(np.nanmin(T, axis=0, initial=0.0) < 0)]
+            cols = np.flatnonzero(np.nanmin(T, axis=0, initial=0.0) < 0)
+            fw = spec.framework
+            en = ", ".join(f"{fw.name(leaves[j], 'en')} ({leaves[j]})" for j in cols)
+            zh = "、".join(fw.name(leaves[j], "zh") for j in cols)
+            # the log treatment turns values below 1 negative: name that cause, not the data
+            by_treat = bool(np.nanmin(X_in[:, cols], initial=0.0) >= 0)
             raise SpecError(
-                f"Frontier normalisation (100·x/max) needs non-negative values; {', '.join(neg)} "
-                f"has negative values. Use minmax or rank for it.",
-                f"前沿标准化（100·x/最大值）要求取值非负；{'、'.join(neg)} 含负值。请改用 minmax 或 rank。",
+                f"Frontier normalisation (100·x/max) needs values of 0 or more; {en} "
+                + ("become negative after the log treatment of skewed indicators (logs of values below 1). "
+                   "Choose no treatment or winsorisation, or min-max or rank normalisation."
+                   if by_treat else "have negative values. Use min-max or rank normalisation."),
+                f"前沿标准化（100·x/最大值）要求取值不小于 0；{zh}"
+                + ("在对偏态指标取对数后出现负值（小于 1 的数取对数为负）。请把偏态处理改为“不处理”或“缩尾处理”，"
+                   "或改用极差标准化或排名标准化。" if by_treat else "含负值。请改用极差标准化或排名标准化。"),
                 parameter="normalisation")
         Z = NORMALISERS[spec.normalisation](T, d)
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from iiscore import export
 from iiscore import scenario as S
-from iiscore.i18n import opt, t
+from iiscore.i18n import STRINGS, opt, t
 
 from . import state, views
 
@@ -19,8 +19,9 @@ def page_start(page: str):
     lang = scn.lang
     show_notices(lang)
     msg = state.flash()
-    if msg:
-        st.success(msg)
+    if msg:  # a text (success) or (kind, text) with kind "success", "warning" or "error"
+        kind, text = msg if isinstance(msg, tuple) else ("success", msg)
+        {"warning": st.warning, "error": st.error}.get(kind, st.success)(text)
     return scn, lang
 
 
@@ -33,11 +34,26 @@ def show_notices(lang: str) -> None:
         st.button("OK", key=state.wkey("dismiss_notices"), on_click=state.clear_notices)
 
 
+# the sidebar control behind an engine parameter: a setting the user chose is named by its label
+CONTROL_OF = {"normalisation": "side.normalisation", "aggregation": "side.aggregation", "treat": "side.treat",
+              "goalposts": "side.goalposts", "missing": "side.missing", "mode": "side.whatif",
+              "weights": "w.pillars"}
+
+
+def error_text(err, lang: str) -> str:
+    """An engine error in the user's terms: the control's label rather than the parameter's name
+    (a file, row or column keeps the engine's wording: it names what to fix in the file)."""
+    if err.file is None and err.row is None and err.column is None and err.parameter in CONTROL_OF:
+        text = err.zh if lang == "zh" else err.en
+        return t(CONTROL_OF[err.parameter], lang) + ("：" if lang == "zh" else ": ") + text
+    return err.message(lang)
+
+
 def compute_or_stop(lang: str):
     """The scenario's evaluation, or a clear message (and the page stops) when it cannot be computed."""
     ev, err = state.evaluate()
     if err is not None:
-        st.error(t("error.compute", lang, msg=err.message(lang)))
+        st.error(t("error.compute", lang, msg=error_text(err, lang)))
         st.info(t("error.fix", lang))
         st.stop()
     return ev
@@ -68,7 +84,7 @@ def sidebar(page: str) -> None:
         state.control(st.selectbox, "aggregation", t("side.aggregation", lang), options=list(S.AGGREGATIONS),
                       format_func=lambda v: opt("aggregation", v, lang))
         state.control(st.selectbox, "treat", t("side.treat", lang), options=list(S.TREATS),
-                      format_func=lambda v: opt("treat", v, lang))
+                      format_func=lambda v: opt("treat", v, lang), help=t("side.treat.help", lang))
         state.control(st.selectbox, "missing", t("side.missing", lang), options=list(S.MISSINGS),
                       format_func=lambda v: opt("missing", v, lang))
         state.control(st.radio, "whatif", t("side.whatif", lang), options=list(S.WHATIF_MODES),
@@ -158,6 +174,20 @@ def _export_tools(lang: str, b) -> None:
 def provenance_banner(ev, lang: str) -> None:
     counts = S.provenance_counts(ev.edited_ds, ev.scn.year)
     n_scn = counts.get("scenario", 0)
-    st.info(t("prov.banner", lang, year=ev.scn.year, total=counts["total"], public=counts.get("public", 0),
-              report=counts.get("report", 0), estimate=counts.get("estimate", 0),
-              scenario=t("prov.scenario", lang, n=n_scn) if n_scn else ""))
+    kinds = dict(public=counts.get("public", 0), report=counts.get("report", 0), estimate=counts.get("estimate", 0))
+    scenario = t("prov.scenario", lang, n=n_scn) if n_scn else ""
+    if ev.b.uploaded:  # the default data's wording (which indicators are estimated) does not apply
+        labelled = t("prov.labelled", lang, **kinds) if any(kinds.values()) else t("prov.unlabelled", lang)
+        st.info(t("prov.banner.upload", lang, name=ev.b.label, year=ev.scn.year, total=counts["total"],
+                  labelled=labelled, scenario=scenario))
+        return
+    st.info(t("prov.banner", lang, year=ev.scn.year, total=counts["total"], scenario=scenario, **kinds))
+
+
+def scale_caption(ev, lang: str) -> str:
+    """What a score means under the scenario's normalisation (and goalposts)."""
+    scn, n = ev.scn, len(ev.current.regions)
+    key = "scale." + scn.normalisation
+    if scn.normalisation == "minmax":
+        key += ".pooled" if scn.goalposts == "pooled" else ".year"
+    return t(key, lang, n=n) if key in STRINGS else ""

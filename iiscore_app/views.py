@@ -205,10 +205,13 @@ def national_chart(ev, lang: str) -> alt.Chart:
 def contributions_table(ev, lang: str) -> pd.DataFrame:
     """Contribution (%) of each pillar to the composite's change, each year vs the one before,
     with the scenario's pillar weights, and the report's published figures."""
-    from iiscore.national import contributions, load_published
+    from iiscore.national import composite_from_children, contributions, load_published
 
     index, published = load_published()
     fw = ev.current.spec.framework
+    # the composite's change under the scenario's weights (the published composite is the report's
+    # weighting): with the default, inferred weights the two agree to 1e-13, and shares sum to 100
+    index = index.assign(**{fw.root: composite_from_children(index, fw)})
 
     years = list(index.index)
     rows = {}
@@ -519,8 +522,12 @@ def levers_table(lv, fw, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("col.indicator", lang): [fw.name(i, lang) for i in tab.index],
         t("col.pillar", lang): [fw.name(fw.parent(i), lang) for i in tab.index],
-        t("col.gain", lang): (tab["gain_per_pct"] * 10).round(3).to_numpy(),
-        t("col.rank", lang): tab["rank_after_pct"].to_numpy() if "rank_after_pct" in tab.columns else np.nan,
+        # exactly what simulate.levers computed, each change alone (a +10 % column used to show 10x
+        # the +1 % gain next to the rank after +1 %)
+        t("col.gain_pct", lang): tab["gain_per_pct"].round(4).to_numpy(),
+        t("col.rank_pct", lang): tab["rank_after_pct"].to_numpy() if "rank_after_pct" in tab.columns else np.nan,
+        t("col.gain_sd", lang): tab["gain_per_sd"].round(3).to_numpy() if "gain_per_sd" in tab.columns else np.nan,
+        t("col.rank_sd", lang): tab["rank_after_sd"].to_numpy() if "rank_after_sd" in tab.columns else np.nan,
     })
 
 
@@ -600,7 +607,11 @@ def silhouette_table(ev, lang: str) -> pd.DataFrame:
     res = ev.current
     fw = res.spec.framework
     scn = ev.scn
-    sil = tiering.silhouette_by_k(res.scores[[fw.root, *fw.pillars]], ks=range(2, 9), features=scn.tier_features,
+    # the silhouette needs 2 <= k <= n - 1: an upload of a few regions gets a shorter table
+    ks = range(2, min(8, len(res.regions) - 1) + 1)
+    if len(ks) == 0:
+        return pd.DataFrame(columns=["silhouette", "inertia"])
+    sil = tiering.silhouette_by_k(res.scores[[fw.root, *fw.pillars]], ks=ks, features=scn.tier_features,
                                   standardise=scn.tier_standardise, seed=scn.tier_seed, n_init=10)
     return sil.round(3)
 

@@ -44,42 +44,73 @@ parent = st.selectbox(t("w.ahp.parent", lang), groups, key=state.wkey("ahp_paren
                       format_func=lambda g: fw0.name(g, lang))
 kids = list(fw0.children(parent))
 labels = [fw0.name(k, lang) for k in kids]
+n = len(kids)
 ekey = state.wkey(f"ahp_editor.{parent}.{lang}.{state.generation()}")
-store = state.ahp_matrices()
+store = state.ahp_matrices()  # parent -> the user's judgements (upper triangle, as typed)
+judged = store.get(parent)
+if judged is None:
+    judged = pd.DataFrame("1", index=kids, columns=kids)
 
 
-def _initial():
-    m = store.get(parent)
-    if m is None:
-        m = pd.DataFrame("1", index=kids, columns=kids)
-    out = m.copy()
-    out.index, out.columns = labels, labels
+def _judgement(text):
+    """A Saaty judgement from a cell, or the reason it cannot be one (in both languages)."""
+    text = str(text).strip() or "1"
+    try:
+        v = ahp.parse_judgement(text)
+    except (ValueError, ZeroDivisionError):
+        return None, t("w.ahp.notnum", lang, text=text)
+    if not (1 / 9 - 1e-9 <= v <= 9 + 1e-9):
+        return None, t("w.ahp.scale", lang, text=text)
+    return v, None
+
+
+def _display(judged):
+    """The full matrix as shown: the judgements above the diagonal, their reciprocals below."""
+    out = pd.DataFrame("1", index=labels, columns=labels)
+    for i in range(n):
+        for j in range(i + 1, n):
+            cell = str(judged.iat[i, j]).strip() or "1"
+            out.iat[i, j] = cell
+            v, _ = _judgement(cell)
+            out.iat[j, i] = ahp._fmt(1 / v) if v is not None else "?"
     return out
 
 
-base = state.editor_base(ekey, _initial)
-edited = st.data_editor(base, key=ekey, width="stretch")
-raw = edited.copy()
-raw.index, raw.columns = kids, kids
-store[parent] = raw
-# the upper triangle is the user's; the lower one is its reciprocal
-n = len(kids)
-mat = pd.DataFrame(1.0, index=kids, columns=kids, dtype=object)
-problem = None
+# a keyed fixed-size editor keeps its identity while its values change (Streamlit 1.67), so the
+# lower triangle can show the reciprocals of what is typed above the diagonal; a cell typed below
+# the diagonal is read as the judgement of its row over its column (its reciprocal goes above)
+shown = _display(judged)
+edited = st.data_editor(shown, key=ekey, width="stretch")
+changed = False
+for i in range(n):
+    for j in range(n):
+        new_cell, old_cell = str(edited.iat[i, j]).strip(), str(shown.iat[i, j]).strip()
+        if i == j or new_cell == old_cell:
+            continue
+        if i < j:
+            judged.iat[i, j] = new_cell
+        else:
+            v, _ = _judgement(new_cell)
+            judged.iat[j, i] = ahp._fmt(1 / v) if v is not None else new_cell
+        changed = True
+store[parent] = judged
+if changed:
+    st.rerun()  # redraw with the reciprocals
+
+problems, mat = [], pd.DataFrame(1.0, index=kids, columns=kids)
 for i in range(n):
     for j in range(i + 1, n):
-        cell = str(raw.iat[i, j]).strip() or "1"
-        mat.iat[i, j] = cell
-        try:
-            mat.iat[j, i] = 1.0 / ahp.parse_judgement(cell)
-        except (IIScoreError, ValueError, ZeroDivisionError) as exc:
-            problem = exc
+        v, why = _judgement(judged.iat[i, j])
+        if why:
+            problems.append(t("w.ahp.cell", lang, row=labels[i], col=labels[j], why=why))
+        else:
+            mat.iat[i, j], mat.iat[j, i] = v, 1 / v
 try:
-    if problem is not None:
-        raise problem
+    if problems:
+        raise ValueError(" ".join(problems))
     res = ahp.ahp_priorities(mat, name=parent, warn_inconsistent=False)
-except (IIScoreError, ValueError, ZeroDivisionError) as exc:
-    msg = exc.message(lang) if isinstance(exc, IIScoreError) else str(exc)
+except (IIScoreError, ValueError) as exc:
+    msg = ui.error_text(exc, lang) if isinstance(exc, IIScoreError) else str(exc)
     st.error(t("w.ahp.error", lang, msg=msg))
 else:
     c1, c2 = st.columns([2, 3])
@@ -143,7 +174,7 @@ if st.button(t("w.mc.run", lang), key=state.wkey("mc_run"), type="primary"):
         store.clear()
         store[mc_key] = mc
     except IIScoreError as exc:
-        st.error(t("error.compute", lang, msg=exc.message(lang)))
+        st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
     bar.empty()
 mc = store.get(mc_key)
 if mc is None and store:

@@ -35,7 +35,7 @@ if method == "sizes":
         except ValueError:
             sizes = ()
         if len(sizes) < 2 or min(sizes) < 1 or sum(sizes) != n_regions:
-            state.flash(t("t.sizes.bad", state.lang(), n=n_regions))
+            state.flash(("error", t("t.sizes.bad", state.lang(), n=n_regions, text=text)))
             return state.scenario().tier_sizes
         return sizes
 
@@ -83,4 +83,8 @@ st.markdown(state.view("shift_html", ev, lang, big), unsafe_allow_html=True)
 
 if method == "kmeans":
     with st.expander(t("t.silhouette", lang)):
-        st.dataframe(state.view("silhouette_table", ev, lang), key=state.wkey("tier_sil"))
+        sil = state.view("silhouette_table", ev, lang)
+        if sil.empty:
+            st.caption(t("t.silhouette.few", lang))
+        else:
+            st.dataframe(sil, key=state.wkey("tier_sil"))

@@ -58,8 +58,9 @@ if data_file is not None:
                                    fw_file.getvalue() if fw_file is not None else None,
                                    fw_file.name if fw_file is not None else None)
             st.session_state[state.wkey("d_loaded")] = sig
-            st.success(t("d.upload.ok", lang, name=data_file.name, regions=len(nb.ds.regions), years=len(nb.ds.years),
-                         inds=len(nb.ds.indicators)))
+            state.flash(("success", t("d.upload.ok", lang, name=data_file.name, regions=len(nb.ds.regions),
+                                      years=len(nb.ds.years), inds=len(nb.ds.indicators))))
+            st.rerun()  # the banner and tables above were drawn from the previous data
         except IIScoreError as exc:
             st.error(t("d.upload.error", lang, msg=exc.message(lang)))
 t1, t2 = st.columns(2)

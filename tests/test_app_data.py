@@ -45,7 +45,34 @@ def test_upload_valid_data(at):
     assert not at.exception
     assert any("上传的数据无法放进链接" in w.value for w in at.warning)
     info = " ".join(i.value for i in at.info)
-    assert "估算 0 个" in info  # uploaded values have no provenance labels, none is called an estimate
+    # uploaded values have no provenance labels: none is called an estimate or a public statistic,
+    # and the default data's wording (which indicators are estimated) is not shown for them
+    assert "上传的数据“mine.csv”" in info and "共 589 个指标值" in info and "未标注来源类型" in info
+    assert "估算" not in info and "公开统计" not in info
+
+
+def test_small_upload_every_page_works(at):
+    """An upload of 6 regions (fewer than k-means' silhouette range asks for) opens every page;
+    the subtitle and captions count its regions, not the default 31."""
+    ds, fw = iiscore.load_default(), iiscore.load_default_framework()
+    few = ["北京", "上海", "贵州", "西藏", "甘肃", "广东"]
+    m = ds.matrix(2023).loc[few]
+    m.index = [(r, 2023) for r in m.index]
+    tpl = export.data_template(fw, few, [2023], m)
+    at.file_uploader(key="wk.d_upload").set_value(("six.csv", tpl.to_csv(index=False).encode(), "text/csv")).run()
+    assert not at.exception and any("six.csv" in s.value for s in at.success)
+    # the page was drawn again from the new data: its banner names the upload
+    assert any("six.csv" in i.value and "共 114 个指标值" in i.value for i in at.info)
+    for page in ("app.py", "pages/1_Weights.py", "pages/2_Simulator.py", "pages/3_Tiers.py", "pages/4_Data.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert not at.error, (page, [e.value for e in at.error])
+    at.switch_page("app.py").run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "6 个地区" in captions and "31" not in captions
+    at.switch_page("pages/3_Tiers.py").run()
+    sil = [d.value for d in at.dataframe if "silhouette" in d.value.columns]
+    assert sil and list(sil[0].index) == [2, 3, 4, 5]  # k = 2 .. n - 1
 
 
 @pytest.mark.parametrize("content,needle", [

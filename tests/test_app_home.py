@@ -100,3 +100,31 @@ def test_saved_scenarios_side_by_side(at):
     at.button(key="wk.preset.innovation_focus").click().run()
     assert not at.exception
     assert any(any(str(c).startswith("base") for c in e.value.columns) for e in at.dataframe)
+
+
+def test_contributions_add_up_under_any_weights():
+    """Pillar contributions to the national composite's growth add up to 100 % with the scenario's
+    weights; with the default (inferred) weights they reproduce the report's 17.3 % for 2023."""
+    ds, fw = iiscore.load_default(), iiscore.load_default_framework()
+    ctx = S.make_context(ds, fw)
+    for weights, basic_2023 in (({}, 17.3), ({"basic": 60.0}, None)):
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.query_params["s"] = S.encode(ctx.defaults.replace(weights=weights), ctx)
+        at.run()
+        assert not at.exception
+        table = table_with(at, "2022→2023")
+        periods = [c for c in table.columns if "→" in str(c)]
+        assert len(periods) == 3
+        for c in periods:
+            assert abs(table[c].astype(float).sum() - 100.0) < 0.3, (weights, c, table[c].tolist())
+        if basic_2023 is not None:
+            assert table.loc[fw.name("basic", "zh"), "2022→2023"] == basic_2023
+        else:  # by hand: W_basic (60 of 60 + the other four raw weights) × Δbasic ÷ Δcomposite
+            from iiscore.national import load_published
+
+            index, _ = load_published()
+            raw = {p: fw.node(p).weight for p in fw.pillars} | {"basic": 60.0}
+            w = {p: v / sum(raw.values()) for p, v in raw.items()}
+            d = {p: index.loc[2023, p] - index.loc[2022, p] for p in fw.pillars}
+            want = 100 * w["basic"] * d["basic"] / sum(w[p] * d[p] for p in fw.pillars)
+            assert table.loc[fw.name("basic", "zh"), "2022→2023"] == round(want, 1)

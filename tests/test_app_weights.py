@@ -51,7 +51,10 @@ def test_all_zero_weights_give_a_message(at):
     for leaf in ("rd_input", "innovation_output", "innovation_carrier"):
         at.slider(key=f"wk.w.{leaf}").set_value(0.0).run()
     assert not at.exception
-    assert any("权重" in e.value and "0" in e.value for e in at.error)
+    err = " ".join(e.value for e in at.error)
+    # named by the group and its indicators, without the server's file path or internal ids
+    assert "“技术创新”下的权重（研发投入、创新成果、创新载体）全为 0" in err
+    assert "framework.csv" not in err and "rd_input" not in err and "参数" not in err
 
 
 def test_ahp_builder_shows_cr_and_applies(at):
@@ -95,3 +98,51 @@ def test_oat_and_monte_carlo(at):
     # another setting makes the result stale; nothing crashes
     at.number_input(key="wk.mc_seed").set_value(3).run()
     assert not at.exception and not [e for e in at.dataframe if "中位排名" in e.value.columns]
+
+
+def _ahp_cells(at, cells):
+    ekey = [k for k in at.session_state if str(k).startswith("wk.ahp_editor.iidei")][0]
+    rows = {}
+    for (i, col), v in cells.items():
+        rows.setdefault(i, {})[col] = v
+    at.session_state[ekey] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("cell,needle", [("abc", "“abc”不是数字"), ("0", "0 超出 Saaty 标度"), ("10", "10 超出 Saaty 标度"),
+                                         ("1/0", "“1/0”不是数字"), ("-3", "-3 超出 Saaty 标度")])
+def test_ahp_bad_cells_are_named(at, cell, needle):
+    """A judgement that is not on Saaty's 1/9-9 scale is refused, naming the pair, in the user's words."""
+    _ahp_cells(at, {(0, "技术创新"): cell})
+    errors = " ".join(e.value for e in at.error)
+    assert needle in errors and "“基础能力”对“技术创新”" in errors
+    assert "float" not in errors and "division" not in errors
+
+
+def test_ahp_lower_triangle_shows_and_takes_reciprocals(at):
+    fw = iiscore.load_default_framework()
+    _ahp_cells(at, {(0, "技术创新"): "3"})
+    shown = [e.value for e in at.dataframe if "技术创新" in e.value.columns and "基础能力" in e.value.index]
+    assert shown and shown[0].loc["技术创新", "基础能力"] == "1/3"
+    # typed below the diagonal: 应用推广 is 5 times as important as 技术创新 -> above it reads 1/5
+    _ahp_cells(at, {(3, "技术创新"): "5"})
+    shown = [e.value for e in at.dataframe if "技术创新" in e.value.columns and "基础能力" in e.value.index][0]
+    assert shown.loc["技术创新", "应用推广"] == "1/5" and shown.loc["应用推广", "技术创新"] == "5"
+    kids = list(fw.pillars)
+    import pandas as pd
+    m = pd.DataFrame(1.0, index=kids, columns=kids)
+    m.loc["basic", "innovation"], m.loc["innovation", "basic"] = 3, 1 / 3
+    m.loc["innovation", "application"], m.loc["application", "innovation"] = 1 / 5, 5
+    expected = ahp.ahp_priorities(m, warn_inconsistent=False)
+    text = " ".join(x.value for x in at.markdown)
+    assert f"CR = {expected.cr:.3f}" in text
+
+
+def test_frontier_after_log_names_the_treatment(at):
+    at.selectbox(key="wk.normalisation").set_value("frontier").run()
+    assert not at.exception
+    err = " ".join(e.value for e in at.error)
+    assert "标准化方法：" in err and "取对数后出现负值" in err and "平台培育" in err and "参数" not in err
+    at.selectbox(key="wk.treat").set_value("none").run()
+    assert not at.exception and not at.error
