@@ -291,6 +291,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "t.map": ("梯队地图", "Tier map"),
     "t.members": ("各梯队地区", "Regions by tier"),
     "t.vs_report": ("与报告梯队比较", "Comparison with the report's tiers"),
+    "t.vs_report.year": ("注意：报告的梯队是 2023 年的；这里比较的是 {year} 年的梯队。",
+                         "Note: the report's tiers are for 2023; the tiers compared here are for {year}."),
     "t.ari": ("调整兰德指数 ARI = {ari:.2f}；一致比例 {agree:.0%}", "Adjusted Rand index ARI = {ari:.2f}; agreement {agree:.0%}"),
     "t.confusion": ("交叉表（行：报告梯队，列：当前梯队）", "Confusion table (rows: report, columns: current)"),
     "t.movers": ("梯队变化的地区", "Regions that change tier"),

@@ -56,12 +56,14 @@ with right:
 
 st.divider()
 st.subheader(t("t.vs_report", lang))
+if scn.year != 2023:  # the report's Fig. 12 tiers describe 2023
+    st.caption(t("t.vs_report.year", lang, year=scn.year))
 try:
     cmp = tiering.compare(tiering.report_tiers().reindex(list(b.ds.regions)), ev.tiers.tier) \
         if set(tiering.report_tiers().index) == set(b.ds.regions) else None
 except IIScoreError as exc:
     cmp = None
-    st.caption(exc.message(lang))
+    st.caption(ui.error_text(exc, lang))
 if cmp is not None:
     st.markdown(t("t.ari", lang, ari=cmp.ari, agree=cmp.agreement))
     a, bcol = st.columns([2, 3])
