@@ -815,6 +815,28 @@ def tiers_for(result, scn: Scenario):
     return tiering.tiers(table, **kw)
 
 
+def tiers_crossed(tiers_unedited, unedited, current):
+    """The tiers of a scenario with edits: ``tiers_unedited`` (the tiering of the ``unedited``
+    result) moved by the what-if crossing rule (:func:`iiscore.simulate.tiers_after` on the
+    thresholds of :func:`iiscore.simulate.tier_thresholds`), as the simulator shows them.
+
+    Re-clustering the edited scores instead would move regions nobody edited. Returns a
+    ``TierResult`` of the same method, ``k`` and parameters, with the moved tiers and the
+    ``current`` scores (``params["moved_by"] = "crossing"``).
+    """
+    from . import tiering
+    from .simulate import tier_thresholds, tiers_after
+
+    fw = current.spec.framework
+    base = tiers_unedited.tier
+    before = unedited.composite.reindex(base.index)
+    moved = tiers_after(before, current.composite, base, tier_thresholds(before, base))
+    table = current.scores[[fw.root, *fw.pillars]].reindex(base.index)
+    params = dict(tiers_unedited.params, moved_by="crossing")
+    return tiering._build_result(table, fw.root, moved.to_numpy(int), tiers_unedited.k,
+                                 tiers_unedited.method, params)
+
+
 def baseline_of(scn: Scenario, context: Context) -> Scenario:
     """The comparison point: the data set's defaults with the same year, tier settings and view."""
     return context.defaults.replace(

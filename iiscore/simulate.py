@@ -58,9 +58,14 @@ A target is a rank ``r`` or a tier ``t``. Ranks: rank ``r`` is reached when the 
 composite is **strictly above** the composite of the ``r``-th best *other* region after the
 edit (a tie is not enough; with ``rank(method="min")`` this guarantees a rank ``<= r``; in
 ``fixed`` mode the other regions do not move, so it is "strictly above the current rank-r
-region"). Tiers: tier ``t`` is reached when the composite is at least tier ``t``'s baseline
-threshold (the lowest baseline composite in tier ``t``, in both modes, as the what-if tier
-columns). Improvements are percentages in each indicator's good direction: ``+p %`` for
+region"). Tiers: tier ``t`` is reached when the crossing rule above puts the region in tier
+``t`` or better (the thresholds and tiers of the unedited data, in both modes, as the what-if
+tier columns): for a region below tier ``t``, its composite must reach the lowest threshold of a
+tier ``<= t`` that its unedited composite is under (tier ``t``'s own threshold for tierings
+contiguous in the composite). "Already there" uses the region's actual tier, not its score.
+When the region is in a worse tier although its composite is already at or above every such
+threshold (k-means on composite and pillars), no score can move it there: the result says so
+(``method="not-by-score"``, not reached, no change). Improvements are percentages in each indicator's good direction: ``+p %`` for
 higher-is-better, ``-p %`` for lower-is-better (capped at 100 %). Indicators whose value is 0,
 negative or missing cannot be improved by a percentage and are left out (and listed).
 
@@ -1264,14 +1269,17 @@ class GoalSeek:
     region, mode, strategy : str
     method : str
         ``"none-needed"`` (already there), ``"bisection"`` (uniform), ``"linprog"`` (exact LP),
-        ``"slp-bisection"`` (monotone search, reaches the target, not proven cheapest) or
-        ``"bounds"`` (not reachable: every indicator at its bound).
+        ``"slp-bisection"`` (monotone search, reaches the target, not proven cheapest),
+        ``"bounds"`` (not reachable: every indicator at its bound) or ``"not-by-score"`` (a tier
+        target the crossing rule cannot give: the region's unedited composite is already at or
+        above the bar of every tier up to the target, yet it is in a worse tier; no change is
+        proposed).
     target : str
         ``"rank 15"`` or ``"tier 2"``.
     target_score : float
         The score to beat at the solution: for a rank, the ``r``-th best other region's composite
-        after the edit (must be exceeded strictly); for a tier, the tier's baseline threshold
-        (must be reached).
+        after the edit (must be exceeded strictly); for a tier, the threshold the crossing rule
+        asks for (must be reached; usually the tier's lowest baseline composite).
     changes : Mapping indicator -> float
         Signed percentage change of each raw value (``+`` for higher-is-better, ``-`` for
         lower-is-better), directly usable as ``--set INDICATOR=+x%``. When the target is not
@@ -1431,7 +1439,9 @@ def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = No
     tiers : None, Series or callable
         Baseline tiering (see :func:`baseline_tiers`).
     edits : iterable of Edit, optional
-        A scenario's edits, applied first (the baseline of the search).
+        A scenario's edits, applied first (the start of the search). As in :func:`whatif`, the
+        fixed mode keeps the unedited data's ruler, and tiers are the unedited tiering moved by
+        the crossing rule.
 
     Returns
     -------
@@ -1459,14 +1469,22 @@ def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = No
     base_data = apply_edits(data, edits, spec.year, fw) if edits else data
     baseline = build(base_data, spec)
     reg = base_data.resolve_region(region)
-    kern = _kernel(base_data, spec, baseline, mode)
+    # the unedited data give the ruler (fixed mode: its goalposts, as whatif) and the tiers (the
+    # what-if's: its tiering and bars, moved by the crossing rule); the edits give the start
+    unedited = build(data, spec) if edits else baseline
+    kern = _kernel(data, spec, unedited, mode)
     i = _region_index(kern, reg)
     n = len(kern.regions)
-    X0 = np.array(kern.X)
+    X0 = base_data.matrix(kern.year, list(kern.leaves)).to_numpy(float) if edits else np.array(kern.X)
     S0 = kern.composite(X0)
-    btier = baseline_tiers(baseline, tiers)
-    th = tier_thresholds(baseline.composite, btier)
-    before = baseline.composite.reindex(list(kern.regions))
+    btier = baseline_tiers(unedited, tiers)
+    th = tier_thresholds(unedited.composite, btier)
+    before = unedited.composite.reindex(list(kern.regions))
+
+    def tier_of(S):
+        return int(tiers_after(before, pd.Series(S, index=before.index), btier, th).iloc[i])
+
+    by_score = True  # False: no composite can move the region to the target tier (crossing rule)
 
     # ---- target -------------------------------------------------------------------------
     others = np.array([k for k in range(n) if k != i])
@@ -1492,13 +1510,23 @@ def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = No
                             f"target_tier 必须是 1 到 {k} 之间的整数；收到 {target_tier!r}。", parameter="--target-tier")
         t = int(target_tier)
         target = f"tier {t}"
-        theta = float(th.iloc[t - 1])
+        thv, s_u, b0 = th.to_numpy(float), float(before.iloc[i]), int(btier.iloc[i])
+        # the score the crossing rule asks for (tiers_after): from below, the lowest bar of a tier
+        # <= t that the unedited composite is under; to stay (the scenario moved it down), the
+        # highest bar of tier t or worse that the unedited composite is at or above
+        if b0 > t:
+            up = [thv[u - 1] for u in range(1, t + 1) if np.isfinite(thv[u - 1]) and thv[u - 1] > s_u]
+            by_score = bool(up)
+            theta = min(up) if up else float(thv[t - 1])
+        else:
+            stay = [thv[u - 1] for u in range(t, k) if np.isfinite(thv[u - 1]) and thv[u - 1] <= s_u]
+            theta = max(stay) if stay else -np.inf
 
         def bar(S):
             return theta
 
         def already(S):
-            return int(btier.iloc[i]) <= t or S[i] >= theta
+            return tier_of(S) <= t
 
     def G(S):  # the search's gap: >= 0 is reached; a margin so that build() agrees with the kernel
         b = bar(S)
@@ -1554,8 +1582,8 @@ def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = No
         return kern.composite(raw_at(p))
 
     S_best = state(ub) if len(cols) else S0
-    rank0, tier0 = int(_ranks(S0)[i]), int(btier.iloc[i])
-    names = {ind: fw.name(ind, "zh") for ind in fw.leaves}
+    rank0, tier0 = int(_ranks(S0)[i]), tier_of(S0)
+    words = _gs_words(base_data, fw, reg, mode, spec)
 
     def finish(reached, method, p, uniform=None, cost=None):
         p = np.asarray(p, float)
@@ -1567,25 +1595,26 @@ def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = No
         if method != "bounds":  # keep only the indicators that move
             imp = {k2: v for k2, v in imp.items() if v > 0}
             chg = {k2: v for k2, v in chg.items() if v != 0}
-        msg_en, msg_zh = _gs_messages(reached, method, reg, target, mode, strategy, S0[i], S1[i], rank0,
-                                      int(_ranks(S1)[i]), bar(S1), chg, names, excluded, max_pct,
-                                      float(S_best[i]), int(_ranks(S_best)[i]), uniform, cost)
+        msg_en, msg_zh = _gs_messages(reached, method, words, target, strategy, S0[i], S1[i], rank0,
+                                      int(_ranks(S1)[i]), bar(S1), chg, excluded, max_pct,
+                                      float(S_best[i]), int(_ranks(S_best)[i]), uniform, cost, tier0)
         if not kern.frozen and spec.treat != "none" and len(cols):
             t0, t1 = kern.treatment(X0), kern.treatment(raw_at(p))
             if t0 != t1:
-                changed = sorted(set(t0.items()) ^ set(t1.items()))
-                ids = ", ".join(dict.fromkeys(k2 for k2, _ in changed))
+                changed = list(dict.fromkeys(k2 for k2, _ in sorted(set(t0.items()) ^ set(t1.items()))))
+                ids_en = ", ".join(words["ind_en"](k2) for k2 in changed)
+                ids_zh = "、".join(words["ind_zh"](k2) for k2 in changed)
                 if reached:
-                    msg_en += (f" Note: the re-fitted outlier treatment changes at this point ({ids}), so the "
+                    msg_en += (f" Note: the re-fitted outlier treatment changes at this point ({ids_en}), so the "
                                f"composite can jump; the change found reaches the target but is only locally minimal.")
-                    msg_zh += (f" 注意：在此处重新拟合的离群值处理发生变化（{ids}），综合指数可能跳变；所得调整可达到目标，"
+                    msg_zh += (f" 注意：在此处重新拟合的离群值处理发生变化（{ids_zh}），综合指数可能跳变；所得调整可达到目标，"
                                f"但只保证局部最小。")
                 else:
                     msg_en += (f" Note: at the bounds the re-fitted outlier treatment differs from the baseline's "
-                               f"({ids}); the composite is then not monotone in the changes and a smaller change "
-                               f"might score differently (try mode='fixed').")
-                    msg_zh += (f" 注意：在上限处重新拟合的离群值处理与基准不同（{ids}）；此时综合指数对调整幅度不单调，"
-                               f"较小的调整结果可能不同（可尝试 mode='fixed'）。")
+                               f"({ids_en}); the composite is then not monotone in the changes and a smaller change "
+                               f"might score differently (try fixed baseline goalposts).")
+                    msg_zh += (f" 注意：在上限处重新拟合的离群值处理与基准不同（{ids_zh}）；此时综合指数对调整幅度不单调，"
+                               f"较小的调整结果可能不同（可尝试固定基线上下限）。")
         return GoalSeek(
             reached=bool(reached), region=reg, mode=mode, strategy=strategy, method=method, target=target,
             target_score=float(bar(S1)), changes=MappingProxyType(chg), improvements=MappingProxyType(imp),
@@ -1598,6 +1627,8 @@ def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = No
     if already(S0):
         return finish(True, "none-needed", zero, 0.0 if strategy == "uniform" else None,
                       0.0 if strategy == "cheapest" else None)
+    if not by_score:  # in a worse tier despite a composite above the target tier's bar
+        return finish(False, "not-by-score", zero)
     if not len(cols):
         raise EditError("None of the chosen indicators can be improved by a percentage: "
                         + "; ".join(f"{k2}: {v}" for k2, v in excluded.items()) + ".",
@@ -1713,37 +1744,62 @@ def _slp_cheapest(ub, cst, G, state, max_iter: int = 12):
     return p
 
 
-def _gs_messages(reached, method, reg, target, mode, strategy, s0, s1, rank0, rank1, bar_score, chg, names,
-                 excluded, max_pct, best_score, best_rank, uniform, cost):
+def _gs_words(data: Dataset, fw: Framework, reg: str, mode: str, spec: Spec) -> dict:
+    """Names and labels of a goal-seek message in each language (no internal ids)."""
+    def ind(lang):
+        return lambda k: fw.name(k, lang) if k in fw.ids else str(k)
+
+    minmax = spec.normalisation == "minmax"
+    return {"reg_en": data.region_name(reg, "en"), "reg_zh": data.region_name(reg, "zh"),
+            "ind_en": ind("en"), "ind_zh": ind("zh"),
+            "mode_en": {"renormalise": "re-normalised min-max" if minmax else "re-normalised",
+                        "fixed": "fixed baseline goalposts"}[mode],
+            "mode_zh": {"renormalise": "重新标准化", "fixed": "固定基线上下限"}[mode]}
+
+
+def _gs_messages(reached, method, w, target, strategy, s0, s1, rank0, rank1, bar_score, chg,
+                 excluded, max_pct, best_score, best_rank, uniform, cost, tier0):
+    reg_en, reg_zh, mode_en, mode_zh = w["reg_en"], w["reg_zh"], w["mode_en"], w["mode_zh"]
     is_rank = target.startswith("rank")
     num = target.split()[1]
     tgt_zh = f"第 {num} 名" if is_rank else f"第 {num} 梯队"
     need_en = f"more than {bar_score:.4g}" if is_rank else f"at least {bar_score:.4g}"
     need_zh = f"需超过 {bar_score:.4g}" if is_rank else f"需达到 {bar_score:.4g}"
-    chg_en = ", ".join(f"{k} {v:+.4g}%" for k, v in chg.items()) or "no change"
-    chg_zh = "，".join(f"{names.get(k, k)} {v:+.4g}%" for k, v in chg.items()) or "无需变动"
-    how = {"uniform": ("uniform improvement", "统一幅度"), "cheapest": ("cheapest combination", "成本最低组合")}[strategy]
+    chg_en = ", ".join(f"{w['ind_en'](k)} {v:+.4g}%" for k, v in chg.items()) or "no change"
+    chg_zh = "，".join(f"{w['ind_zh'](k)} {v:+.4g}%" for k, v in chg.items()) or "无需变动"
+    how = {"uniform": ("uniform rise", "同比例提高"), "cheapest": ("cheapest combination", "成本最低组合")}[strategy]
     if method == "none-needed":
-        en = f"{reg} is already at {target} (rank {rank0}, score {s0:.4g}); no change needed (mode={mode})."
-        zh = f"{reg} 已达到{tgt_zh}（第 {rank0} 名，得分 {s0:.4g}），无需改变（模式={mode}）。"
+        at_en = f"at {target}" if is_rank else f"in tier {tier0}"
+        at_zh = tgt_zh if is_rank else f"第 {tier0} 梯队"
+        en = f"{reg_en} is already {at_en} (rank {rank0}, score {s0:.4g}); no change needed [{mode_en}]."
+        zh = f"{reg_zh} 已处于{at_zh}（第 {rank0} 名，得分 {s0:.4g}），无需改变［{mode_zh}］。"
+    elif method == "not-by-score":
+        en = (f"{reg_en} is in tier {tier0} although its composite ({s0:.4g}) is at or above the lowest composite "
+              f"in {target} ({bar_score:.4g}): the tiers are not ordered by the composite alone (e.g. k-means on "
+              f"composite and pillar scores places a region by its pillar profile), and a higher score alone does "
+              f"not change that. To goal-seek by score, tier by the composite alone (k-means on the composite, "
+              f"natural breaks or fixed sizes).")
+        zh = (f"{reg_zh} 处于第 {tier0} 梯队，尽管其综合得分（{s0:.4g}）已不低于{tgt_zh}的最低综合得分（{bar_score:.4g}）："
+              f"梯队并非仅按综合得分划分（如按综合得分与各分项得分做 k 均值聚类，地区按分项结构归组），"
+              f"仅提高得分不能改变这一点。如需按得分求解，请仅按综合得分划分梯队（k 均值仅用综合得分、自然断点法或固定数量）。")
     elif reached:
         if uniform is not None:
             extra_en, extra_zh = f" ({uniform:.4g}% each)", f"（各 {uniform:.4g}%）"
         else:
             extra_en = f", cost {cost:.4g}" if cost is not None else ""
             extra_zh = f"，成本 {cost:.4g}" if cost is not None else ""
-        en = (f"{reg} reaches {target}: score {s0:.4g} -> {s1:.4g} (needs {need_en}), rank {rank0} -> "
-              f"{rank1}, with {chg_en}{extra_en} [{how[0]}, {method}, mode={mode}].")
-        zh = (f"{reg} 可达到{tgt_zh}：得分 {s0:.4g} -> {s1:.4g}（{need_zh}），排名 {rank0} -> {rank1}；"
-              f"调整：{chg_zh}{extra_zh}［{how[1]}，{method}，模式={mode}］。")
+        en = (f"{reg_en} reaches {target}: score {s0:.4g} -> {s1:.4g} (needs {need_en}), rank {rank0} -> "
+              f"{rank1}, with {chg_en}{extra_en} [{how[0]}, {mode_en}].")
+        zh = (f"{reg_zh} 可达到{tgt_zh}：得分 {s0:.4g} -> {s1:.4g}（{need_zh}），排名 {rank0} -> {rank1}；"
+              f"调整：{chg_zh}{extra_zh}［{how[1]}，{mode_zh}］。")
     else:
-        en = (f"{reg} cannot reach {target} within the bounds (at most {max_pct:g}% per indicator): the best is "
-              f"score {best_score:.4g}, rank {best_rank} (needs {need_en}) [mode={mode}].")
-        zh = (f"{reg} 在上限内（每项指标至多 {max_pct:g}%）无法达到{tgt_zh}：最好可达得分 {best_score:.4g}、第 {best_rank} 名"
-              f"（{need_zh}）［模式={mode}］。")
+        en = (f"{reg_en} cannot reach {target} within the bounds (at most {max_pct:g}% per indicator): the best is "
+              f"score {best_score:.4g}, rank {best_rank} (needs {need_en}) [{mode_en}].")
+        zh = (f"{reg_zh} 在上限内（每项指标至多 {max_pct:g}%）无法达到{tgt_zh}：最好可达得分 {best_score:.4g}、第 {best_rank} 名"
+              f"（{need_zh}）［{mode_zh}］。")
     if excluded:
-        en += " Left out: " + "; ".join(f"{k} ({v})" for k, v in excluded.items()) + "."
-        zh += " 未纳入：" + "；".join(names.get(k, k) for k in excluded) + "（取值为 0、负数、缺失或无差异，无法按百分比改善）。"
+        en += " Left out: " + "; ".join(f"{w['ind_en'](k)} ({v})" for k, v in excluded.items()) + "."
+        zh += " 未纳入：" + "；".join(w["ind_zh"](k) for k in excluded) + "（取值为 0、负数、缺失或无差异，无法按百分比改善）。"
     return en, zh
 
 

@@ -347,6 +347,16 @@ def _tiers(bkey: str, ckey: tuple, tkey: tuple, edits: bool, _b: Bundle, _scn: S
     return S.tiers_for(_result(bkey, ckey, edits, _b, _scn), _scn)
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _scenario_tiers(bkey: str, ckey: tuple, tkey: tuple, _b: Bundle, _scn: S.Scenario):
+    # with edits: the unedited tiering moved by the simulator's crossing rule, so that every page
+    # shows one tier per region (re-clustering the edited scores would move unedited regions)
+    unedited = _tiers(bkey, ckey, tkey, False, _b, _scn)
+    if not _scn.edits:
+        return unedited
+    return S.tiers_crossed(unedited, _result(bkey, ckey, False, _b, _scn), _result(bkey, ckey, True, _b, _scn))
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _edited(bkey: str, year: int, edits: tuple, _b: Bundle, _scn: S.Scenario):
     return S.edited_dataset(_scn, _b.ds, year, _b.fw)
@@ -386,7 +396,8 @@ class Eval:
 
     @property
     def tiers(self):
-        return _tiers(self.b.key, self.scn.compute_key(), self.scn.tier_key(), True, self.b, self.scn)
+        """The scenario's tiers (with edits: :func:`iiscore.scenario.tiers_crossed`)."""
+        return _scenario_tiers(self.b.key, self.scn.compute_key(), self.scn.tier_key(), self.b, self.scn)
 
     @property
     def tiers_unedited(self):

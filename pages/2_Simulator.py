@@ -67,7 +67,7 @@ ev = ui.compute_or_stop(lang)
 try:
     wi = state.whatif(ev)
 except IIScoreError as exc:
-    st.error(t("error.compute", lang, msg=exc.message(lang)))
+    st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
     st.stop()
 
 st.divider()
@@ -94,7 +94,7 @@ st.subheader(t("sim.levers", lang))
 try:
     st.dataframe(state.levers(ev, region, lang), hide_index=True, key=state.wkey("sim_levers"))
 except IIScoreError as exc:
-    st.error(t("error.compute", lang, msg=exc.message(lang)))
+    st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
 
 st.divider()
 st.subheader(t("sim.goal", lang))
@@ -134,7 +134,7 @@ if go:
                                     tiers=ev.tiers_unedited.tier, edits=S.sim_edits(scn), **target_kw)
             state.goal_answer({"key": (region, scn.compute_key(), scn.tier_key()), "gs": gs})
         except IIScoreError as exc:
-            st.error(t("error.compute", lang, msg=exc.message(lang)))
+            st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
 ans = state.goal_answer()
 if ans and ans["key"] == (region, scn.compute_key(), scn.tier_key()):
     gs = ans["gs"]

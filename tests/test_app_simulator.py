@@ -8,6 +8,7 @@ import iiscore
 from iiscore import scenario as S
 from iiscore import simulate
 from iiscore.datasets import default_spec
+from iiscore.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -70,7 +71,7 @@ def test_levers_and_goal_seek(at):
     at.selectbox(key="wk.region").set_value("贵州").run()
     ds = iiscore.load_default()
     lv = simulate.levers(ds, default_spec(year=ds.years[-1]), "贵州")
-    table = [e.value for e in at.dataframe if "综合得分增益" in e.value.columns][0]
+    table = [e.value for e in at.dataframe if t("col.gain_pct", "zh") in e.value.columns][0]
     assert table.iloc[0]["指标"] == iiscore.load_default_framework().name(lv.table.index[0], "zh")
     at.selectbox(key="wk.goal_tier").set_value(2)
     at.multiselect(key="wk.goal_inds").set_value(["network", "identifier", "rd_input"])

@@ -144,3 +144,28 @@ def test_result_for_matches_build(ctx):
     pooled = iiscore.build(ds, iiscore.default_spec(year=2021, goalposts="pooled",
                                                     framework=fw.with_weights({"innovation": 30})))
     assert ranks[2021].equals(pooled.ranks["iidei"])
+
+
+def test_tiers_crossed_is_the_whatif_tiering():
+    """With edits the scenario's tiers are the unedited tiering moved by the crossing rule (the
+    simulator's what-if tiers), not a re-clustering; without a score change nothing moves."""
+    from iiscore import simulate, tiering
+
+    ds, fw = iiscore.load_default(), iiscore.load_default_framework()
+    inds = ("network", "platform", "security", "data_mgmt", "identifier")
+    scn = S.make_context(ds, fw).defaults.replace(
+        year=ds.years[-1], edits=[S.Edit("北京", i, "pct", 100.0) for i in inds])
+    un, cur = S.result_for(scn, ds, fw, edits=False), S.result_for(scn, ds, fw)
+    tu = S.tiers_for(un, scn)
+    tc = S.tiers_crossed(tu, un, cur)
+    assert isinstance(tc, tiering.TierResult) and (tc.method, tc.k) == (tu.method, tu.k)
+    th = simulate.tier_thresholds(un.composite, tu.tier)
+    want = simulate.tiers_after(un.composite, cur.composite, tu.tier, th).reindex(tc.tier.index)
+    assert (tc.tier.to_numpy() == want.to_numpy()).all() and (want != tu.tier).any()
+    wi = S.whatif_for(scn, ds, fw, tiers=tu.tier).table.set_index("region")
+    assert (wi["tier_after"].reindex(tc.tier.index).to_numpy() == tc.tier.to_numpy()).all()
+    assert list(tc.assignment.columns) == list(tu.assignment.columns)
+    assert (tc.assignment["composite"] == cur.composite.reindex(tc.tier.index)).all()
+    assert tc.centroids["n"].sum() == len(ds.regions)
+    same = S.tiers_crossed(tu, un, un)
+    assert same.assignment.equals(tu.assignment)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from dataclasses import replace
 from itertools import product
@@ -667,7 +668,7 @@ def test_already_there_and_excluded_zero_values(hand):
     assert gs.reached and set(gs.changes) == {"a"}
     # A needs a > 15 to pass B (fixed goalposts): +50 % plus the strictness margin
     assert gs.uniform_pct == pytest.approx(50.0, abs=1e-6) and gs.uniform_pct > 50.0
-    assert "b (value is 0" in gs.message_en
+    assert "Ind B (value is 0" in gs.message_en and "乙" in gs.message_zh   # indicator names, not ids
     with pytest.raises(EditError):      # nothing left to change
         goal_seek(ds, spec, "A", target_rank=1, indicators=["b"])
 
@@ -680,6 +681,107 @@ def test_goal_seek_tier_target_uses_baseline_threshold(syn):
     region = base.composite[tiers == 3].idxmax()
     gs = goal_seek(ds, spec, region, target_tier=2, mode="renormalise")
     assert gs.target_score == pytest.approx(th.loc[2]) and gs.score_after >= th.loc[2] and gs.tier_after <= 2
+
+
+def _unordered_tiers(base):
+    """Default tiers with tier 1's lowest and tier 2's highest member swapped: a tiering not ordered
+    by the composite (as k-means on composite and pillars can give)."""
+    tiers = baseline_tiers(base).copy()
+    lo1 = base.composite[tiers == 1].idxmin()
+    hi2 = base.composite[tiers == 2].idxmax()
+    tiers[lo1], tiers[hi2] = 2, 1
+    return tiers, lo1, hi2
+
+
+def test_goal_seek_tier_uses_the_actual_tier(syn):
+    ds, spec = syn
+    base = build(ds, spec)
+    tiers, lo1, hi2 = _unordered_tiers(base)
+    th = tier_thresholds(base.composite, tiers)
+    assert base.composite[lo1] > th.loc[1] and tiers[lo1] == 2     # above tier 1's bar, in tier 2
+    # the crossing rule never lifts it: it is not below the bar it would have to cross
+    up = base.composite.copy()
+    up[lo1] += 50.0
+    assert tiers_after(base.composite, up, tiers, th)[lo1] == 2
+    for strategy in ("uniform", "cheapest"):
+        gs = goal_seek(ds, spec, lo1, target_tier=1, tiers=tiers, strategy=strategy,
+                       costs={"network": 1.0} if strategy == "cheapest" else None)
+        assert not gs.reached and gs.method == "not-by-score"
+        assert dict(gs.changes) == {} and gs.edits == () and gs.tier_before == gs.tier_after == 2
+        assert "tier 2" in gs.message_en and "composite alone" in gs.message_en and "第 2 梯队" in gs.message_zh
+    # already there: by its tier, whatever its score
+    gs = goal_seek(ds, spec, lo1, target_tier=2, tiers=tiers)
+    assert gs.reached and gs.method == "none-needed" and "already in tier 2" in gs.message_en
+    gs = goal_seek(ds, spec, hi2, target_tier=1, tiers=tiers)
+    assert gs.reached and gs.method == "none-needed" and gs.tier_before == 1
+
+
+def test_goal_seek_with_edits_uses_the_unedited_bars_and_moved_tier(syn):
+    """With a scenario's edits the tiers are the what-if's: the unedited tiering and bars, moved."""
+    ds, spec = syn
+    base = build(ds, spec)
+    tiers = baseline_tiers(base)
+    th = tier_thresholds(base.composite, tiers)
+    region = base.composite[tiers == 2].idxmin()
+    down = [Edit(region, leaf, "pct", -60.0) for leaf in spec.framework.leaves]
+    w = whatif(ds, spec, down, mode="fixed")
+    moved = int(row(w.table, region)["tier_after"])
+    assert moved > 2
+    gs = goal_seek(ds, spec, region, target_tier=2, mode="fixed", edits=down, max_pct=1000)
+    assert gs.tier_before == moved and gs.reached
+    assert gs.target_score == pytest.approx(th.loc[2])            # the unedited bar of tier 2
+    assert row(whatif(ds, spec, down + list(gs.edits), mode="fixed").table, region)["tier_after"] <= 2
+    # and a region that rises: the bar is the unedited tier-2 threshold, not a re-computed one
+    up_region = base.composite[tiers == 3].idxmax()
+    small = [Edit(up_region, spec.framework.leaves[0], "pct", 5.0)]
+    gs = goal_seek(ds, spec, up_region, target_tier=2, mode="renormalise", edits=small)
+    assert gs.reached and gs.target_score == pytest.approx(th.loc[2])
+    assert row(whatif(ds, spec, small + list(gs.edits)).table, up_region)["tier_after"] == gs.tier_after <= 2
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+@pytest.mark.skipif(not HAVE_DEFAULT, reason="default data not built yet")
+def test_goal_seek_default_data_beijing_and_messages():
+    """北京 (65.25) is in k-means tier 2 although 浙江 (64.90) is in tier 1: no 'already there',
+    no proposal; messages name regions, indicators and the mode in their own language."""
+    from iiscore import default_spec, load_default, tiering
+
+    ds, spec = load_default(), default_spec()
+    base = build(ds, spec)
+    fw = spec.framework
+    km = tiering.tiers(base.scores[[fw.root, *fw.pillars]], method="kmeans", k=4, seed=0).tier
+    th = tier_thresholds(base.composite, km)
+    assert km["北京"] == 2 and km["浙江"] == 1 and base.composite["北京"] > base.composite["浙江"] == th.loc[1]
+    gs = goal_seek(ds, spec, "北京", target_tier=1, tiers=km)
+    assert not gs.reached and gs.method == "not-by-score" and gs.edits == () and gs.tier_before == 2
+    assert gs.message_en.startswith("Beijing is in tier 2") and gs.message_zh.startswith("北京 处于第 2 梯队")
+    up = base.composite.copy()
+    up["北京"] += 20
+    assert tiers_after(base.composite, up, km, th)["北京"] == 2
+    cases = [dict(region="湖北", target_tier=2, indicators=["network", "rd_input", "benchmark"], strategy="cheapest",
+                  costs={"network": 1, "rd_input": 2, "benchmark": 1.5}),
+             dict(region="湖北", target_tier=2, indicators=["network", "rd_input"], mode="fixed", max_pct=1000),
+             dict(region="贵州", target_rank=1, indicators=["rd_input"], max_pct=5),
+             dict(region="北京", target_tier=2), dict(region="北京", target_tier=1)]
+    methods = set()
+    for kw in cases:
+        reg = kw.pop("region")
+        gs = goal_seek(ds, spec, reg, tiers=km, **kw)
+        methods.add(gs.method)
+        assert not _CJK.search(gs.message_en), gs.message_en
+        assert ds.region_name(reg, "en") in gs.message_en and ds.region_name(reg, "zh") in gs.message_zh
+        for msg in (gs.message_en, gs.message_zh):
+            for raw in ("rd_input", "renormalise", "slp-bisection", "linprog", "bisection", "mode=", "模式="):
+                assert raw not in msg, (raw, msg)
+        for ind in (gs.changes if gs.reached else ()):
+            assert fw.name(ind, "en") in gs.message_en and fw.name(ind, "zh") in gs.message_zh
+        mode = kw.get("mode", "renormalise")
+        assert ({"renormalise": "re-normalised", "fixed": "fixed baseline goalposts"}[mode] in gs.message_en
+                or gs.method == "not-by-score")
+        assert {"renormalise": "重新标准化", "fixed": "固定基线上下限"}[mode] in gs.message_zh or gs.method == "not-by-score"
+    assert methods == {"slp-bisection", "bisection", "bounds", "none-needed", "not-by-score"}
 
 
 def test_goal_seek_input_errors(syn):
