@@ -815,22 +815,40 @@ def tiers_for(result, scn: Scenario):
     return tiering.tiers(table, **kw)
 
 
-def tiers_crossed(tiers_unedited, unedited, current):
+def edited_regions(scn: Scenario, ds, framework=None) -> frozenset:
+    """The region ids the scenario's edits touch (they hold no tier bar: :func:`tiers_crossed`)."""
+    from .simulate import resolve_edits
+
+    if not scn.edits:
+        return frozenset()
+    return frozenset(e.region for e in resolve_edits(sim_edits(scn), ds, framework))
+
+
+def tiers_crossed(tiers_unedited, unedited, current, edited=None):
     """The tiers of a scenario with edits: ``tiers_unedited`` (the tiering of the ``unedited``
-    result) moved by the what-if crossing rule (:func:`iiscore.simulate.tiers_after` on the
-    thresholds of :func:`iiscore.simulate.tier_thresholds`), as the simulator shows them.
+    result) moved by the what-if crossing rule (:func:`iiscore.simulate.tiers_after`: each
+    tier's bar is held by its lowest member the scenario does not edit, at that region's
+    ``current`` composite), as the simulator shows them.
+
+    ``edited`` are the edited regions (:func:`edited_regions`); by default the regions whose
+    raw values differ between ``unedited`` and ``current``.
 
     Re-clustering the edited scores instead would move regions nobody edited. Returns a
     ``TierResult`` of the same method, ``k`` and parameters, with the moved tiers and the
     ``current`` scores (``params["moved_by"] = "crossing"``).
     """
     from . import tiering
-    from .simulate import tier_thresholds, tiers_after
+    from .simulate import tiers_after
 
     fw = current.spec.framework
     base = tiers_unedited.tier
     before = unedited.composite.reindex(base.index)
-    moved = tiers_after(before, current.composite, base, tier_thresholds(before, base))
+    if edited is None:
+        r0 = unedited.raw.reindex(index=base.index)
+        r1 = current.raw.reindex(index=r0.index, columns=r0.columns)
+        diff = ~((r0 == r1) | (r0.isna() & r1.isna()))
+        edited = [r for r in r0.index if diff.loc[r].any()]
+    moved = tiers_after(before, current.composite, base, edited=edited)
     table = current.scores[[fw.root, *fw.pillars]].reindex(base.index)
     params = dict(tiers_unedited.params, moved_by="crossing")
     return tiering._build_result(table, fw.root, moved.to_numpy(int), tiers_unedited.k,

@@ -37,20 +37,26 @@ Normalisation modes (stated in every output)
     In ``renormalise`` mode the treatment is re-fitted, as the report's method would do; when an
     edit switches an indicator's log on or off the composite can jump (a note says so).
 
-Tiers in a what-if: fixed thresholds of the baseline tiering
+Tiers in a what-if: bars held by regions (the crossing rule)
 -----------------------------------------------------------
 The baseline is tiered once (by default :func:`default_tiers`: the report's 6/11/10/4 down the
 composite ranking, as ``iiscore.tiering.tiers(method="sizes")``; any tiering can be injected,
-e.g. k-means from :mod:`iiscore.tiering`). Tier ``t``'s
-*threshold* is the lowest baseline composite among its members. After an edit a region changes
-tier only when its composite **crosses** a threshold: rising to or above the threshold of a
-better tier ``t`` (that it was below) puts it in the best such tier; falling below the
-threshold of its own tier (or of a worse one) moves it down past each threshold crossed. For
-tierings that are contiguous in the composite (sizes, natural breaks, average, k-means on the
-composite alone) this is exactly "the baseline tier whose score range it falls into"; for
-k-means on composite and pillars, whose tiers may overlap in the composite, the crossing rule
-keeps an unchanged score in its tier. So a tier change is always interpretable as "cleared the
-bar of tier t" or "fell below the bar of tier t".
+e.g. k-means from :mod:`iiscore.tiering`). Each tier's *bar* is held by a region
+(:func:`tier_bar_holders`): its lowest-scoring member (unedited composite) among the regions
+the scenario does not edit (its lowest member when all are edited). The bar's unedited value is
+the holder's unedited composite (:func:`tier_thresholds`); its value in the scenario is the
+holder's **current** composite. After an edit a region changes tier only when it **crosses** a
+bar (:func:`tiers_after`): reaching the current bar of a better tier ``t`` whose unedited bar
+it was below puts it in the best such tier; falling below the current bar of its own tier (or
+of a worse one) whose unedited bar it was at or above moves it down past each bar crossed. With
+re-normalised min-max an edit that sets a new maximum lowers every other score a little, the
+bars with them: a holder never crosses its own bar, and a region nobody edited moves only if its
+order relative to a holder changed. With fixed goalposts unedited scores do not move, so the
+bars are the holders' unedited composites. For tierings that are contiguous in the composite
+(sizes, natural breaks, average, k-means on the composite alone) this is "the baseline tier
+whose score range it falls into"; for k-means on composite and pillars, whose tiers may overlap
+in the composite, the crossing rule keeps an unchanged score in its tier. So a tier change is
+always interpretable as "cleared the bar of tier t" or "fell below the bar of tier t".
 
 Goal-seeking
 ------------
@@ -59,12 +65,14 @@ composite is **strictly above** the composite of the ``r``-th best *other* regio
 edit (a tie is not enough; with ``rank(method="min")`` this guarantees a rank ``<= r``; in
 ``fixed`` mode the other regions do not move, so it is "strictly above the current rank-r
 region"). Tiers: tier ``t`` is reached when the crossing rule above puts the region in tier
-``t`` or better (the thresholds and tiers of the unedited data, in both modes, as the what-if
-tier columns): for a region below tier ``t``, its composite must reach the lowest threshold of a
-tier ``<= t`` that its unedited composite is under (tier ``t``'s own threshold for tierings
-contiguous in the composite). "Already there" uses the region's actual tier, not its score.
+``t`` or better (the tiers and bar holders of the unedited data, in both modes, as the what-if
+tier columns; the goal-seeking region counts as edited): for a region below tier ``t``, its
+composite must reach the current composite of the holder of a tier ``<= t`` whose unedited bar
+its unedited composite is under (tier ``t``'s holder for tierings contiguous in the composite)
+-- a moving target under re-normalisation, as a rank target's competitor. "Already there" uses
+the region's actual tier, not its score.
 When the region is in a worse tier although its composite is already at or above every such
-threshold (k-means on composite and pillars), no score can move it there: the result says so
+unedited bar (k-means on composite and pillars), no score can move it there: the result says so
 (``method="not-by-score"``, not reached, no change). Improvements are percentages in each indicator's good direction: ``+p %`` for
 higher-is-better, ``-p %`` for lower-is-better (capped at 100 %). Indicators whose value is 0,
 negative or missing cannot be improved by a percentage and are left out (and listed).
@@ -141,7 +149,7 @@ __all__ = [
     "KINDS", "MODES", "STRATEGIES", "SCORINGS", "EditError",
     "Edit", "parse_edit", "resolve_edits", "apply_edits",
     "fixed_spec", "report_sizes", "default_tiers", "baseline_tiers",
-    "tier_thresholds", "tiers_after",
+    "tier_thresholds", "tiers_after", "tier_bar_holders",
     "WhatIf", "whatif",
     "Levers", "levers",
     "GoalSeek", "goal_seek",
@@ -652,57 +660,121 @@ def baseline_tiers(result: Result, tiers=None) -> pd.Series:
     return t.astype(int).rename("tier")
 
 
-def tier_thresholds(composite: pd.Series, tiers: pd.Series) -> pd.Series:
-    """Threshold of each tier: the lowest baseline composite among its members.
+def tier_bar_holders(composite: pd.Series, tiers: pd.Series, edited=()) -> pd.Series:
+    """The region holding each tier's bar: its lowest-scoring member that is not ``edited``.
+
+    The bar holder of tier ``t`` is the member of ``t`` with the lowest ``composite`` (the
+    unedited composite) among the regions the scenario does not edit; when every member of
+    ``t`` is edited, its lowest member. Ties go to the first region in ``composite``'s order.
+
+    Parameters
+    ----------
+    composite : Series region -> unedited composite
+    tiers : Series region -> unedited tier
+    edited : iterable of region
+        The regions the scenario edits.
+
+    Returns
+    -------
+    Series tier (1..k) -> region; NaN for an empty tier (or one without a finite composite).
+    """
+    tiers = tiers.reindex(composite.index)
+    edited = set(edited or ())
+    k = int(tiers.max())
+    out = {}
+    for t in range(1, k + 1):
+        members = composite[(tiers == t).to_numpy() & np.isfinite(composite.to_numpy(float))]
+        free = members[[r not in edited for r in members.index]]
+        pool = free if len(free) else members
+        out[t] = pool.idxmin() if len(pool) else np.nan
+    h = pd.Series(out, dtype=object)
+    h.index.name = "tier"
+    return h.rename("holder")
+
+
+def tier_thresholds(composite: pd.Series, tiers: pd.Series, edited=()) -> pd.Series:
+    """Unedited bar of each tier: the unedited composite of its bar holder (:func:`tier_bar_holders`).
+
+    Without ``edited`` this is the lowest composite among the tier's members.
 
     Returns
     -------
     Series tier (1..k) -> threshold; NaN for an empty tier.
     """
-    tiers = tiers.reindex(composite.index)
-    k = int(tiers.max())
-    th = composite.groupby(tiers).min().reindex(range(1, k + 1))
+    h = tier_bar_holders(composite, tiers, edited)
+    th = pd.Series([composite[r] if isinstance(r, str) or pd.notna(r) else np.nan for r in h],
+                   index=h.index, dtype=float)
     th.index.name = "tier"
     return th.rename("threshold")
 
 
-def tiers_after(before: pd.Series, after: pd.Series, tiers: pd.Series, thresholds: pd.Series) -> pd.Series:
-    """Tiers after an edit by fixed thresholds of the baseline tiering (the crossing rule).
+def tiers_after(before: pd.Series, after: pd.Series, tiers: pd.Series, thresholds: pd.Series | None = None,
+                *, edited=None, holders: pd.Series | None = None) -> pd.Series:
+    """Tiers after an edit: the unedited tiering moved by the bar-holder crossing rule.
 
-    A region rising to or above the threshold of a better tier ``t`` that it was below moves to
-    the best such tier; one falling below the threshold of its own or a worse tier ``t`` (that
-    it was at or above) moves to ``t + 1`` for the worst such ``t`` (at most the last tier).
-    Otherwise it keeps its baseline tier.
+    Each tier ``t`` has a bar held by a region (:func:`tier_bar_holders`: its lowest unedited
+    member, or its lowest member when all are edited). The bar's unedited value is the holder's
+    unedited composite; its current value is the holder's composite ``after`` the edit (with
+    re-normalisation every score moves a little, the bar with them). A region moves up to the
+    best tier ``t`` better than its own whose current bar it reaches (``after >= `` holder's
+    ``after``) while its unedited composite was below the unedited bar; it moves down to
+    ``t + 1`` for the worst tier ``t`` at or after its own (at most the last tier) whose
+    unedited bar it was at or above and whose current bar it is now below. Otherwise it keeps
+    its tier. A holder never crosses its own bar, and an unedited region moves only when its
+    order relative to a holder changed.
 
     Parameters
     ----------
-    before, after : Series region -> composite
-    tiers : Series region -> baseline tier
-    thresholds : Series tier -> threshold (:func:`tier_thresholds`)
+    before, after : Series region -> composite (unedited, current)
+    tiers : Series region -> unedited tier
+    thresholds : Series tier -> threshold, optional
+        Legacy: fixed bars (the same before and after), used only when neither ``edited`` nor
+        ``holders`` is given. Leave it out for the bar-holder rule.
+    edited : iterable of region, optional
+        The regions the scenario edits (they do not hold a bar unless a whole tier is edited).
+    holders : Series tier -> region, optional
+        The bar holders, if already computed (:func:`tier_bar_holders`).
 
     Returns
     -------
     Series region -> tier after.
     """
-    th = thresholds.to_numpy(float)
-    k = len(th)
     regions = list(before.index)
     s0 = before.to_numpy(float)
     s1 = after.reindex(regions).to_numpy(float)
     b = tiers.reindex(regions).to_numpy(int)
-    out = b.copy()
-    for i in range(len(regions)):
-        if not (np.isfinite(s0[i]) and np.isfinite(s1[i])) or s1[i] == s0[i]:
-            continue
-        if s1[i] > s0[i]:
-            up = [t for t in range(1, b[i]) if np.isfinite(th[t - 1]) and s0[i] < th[t - 1] <= s1[i]]
-            if up:
-                out[i] = min(up)
-        else:
-            down = [t for t in range(b[i], k) if np.isfinite(th[t - 1]) and s1[i] < th[t - 1] <= s0[i]]
-            if down:
-                out[i] = min(max(down) + 1, k)
+    if thresholds is not None and edited is None and holders is None:
+        bar0 = bar1 = thresholds.to_numpy(float)
+        hold = [None] * len(bar0)
+    else:
+        if holders is None:
+            holders = tier_bar_holders(before, tiers, edited or ())
+        pos = {r: j for j, r in enumerate(regions)}
+        hold = [pos.get(r) if isinstance(r, str) or pd.notna(r) else None for r in holders]
+        bar0 = np.array([s0[j] if j is not None else np.nan for j in hold])
+        bar1 = np.array([s1[j] if j is not None else np.nan for j in hold])
+    out = _moved_tiers(s0, s1, b, bar0, bar1, hold)
     return pd.Series(out, index=pd.Index(regions, name=before.index.name), name="tier")
+
+
+def _moved_tiers(s0, s1, b, bar0, bar1, hold) -> np.ndarray:
+    """The crossing rule on arrays: unedited/current composites, tiers, unedited/current bars."""
+    k = len(bar0)
+    ok = np.isfinite(bar0) & np.isfinite(bar1)
+    out = b.copy()
+    for i in range(len(s0)):
+        if not (np.isfinite(s0[i]) and np.isfinite(s1[i])):
+            continue
+        up = [t for t in range(1, b[i]) if ok[t - 1] and hold[t - 1] != i and s0[i] < bar0[t - 1]
+              and s1[i] >= bar1[t - 1]]
+        if up:
+            out[i] = min(up)
+            continue
+        down = [t for t in range(b[i], k) if ok[t - 1] and hold[t - 1] != i and s0[i] >= bar0[t - 1]
+                and s1[i] < bar1[t - 1]]
+        if down:
+            out[i] = min(max(down) + 1, k)
+    return out
 
 
 # ============================================================================================
@@ -997,10 +1069,13 @@ class WhatIf:
         rank_after, tier_before, tier_after`` (required columns, in this order), then
         ``edited`` (bool), ``passed`` (regions it moved ahead of, ``;``-separated),
         ``passed_by`` (regions that moved ahead of it) and ``mode``.
-    thresholds : Series tier -> baseline threshold (lowest baseline composite in the tier)
+    thresholds : Series tier -> unedited bar (the bar holder's baseline composite)
     notes : tuple of (en, zh)
         The mode statement first, then anything worth knowing (scores beyond the baseline
         goalposts, constant indicators in fixed mode, changed treatment).
+    holders : Series tier -> region
+        Each tier's bar holder (:func:`tier_bar_holders`: its lowest unedited member).
+    bars_after : Series tier -> the bar holder's composite after the edit (the current bar)
     """
 
     mode: str
@@ -1011,6 +1086,8 @@ class WhatIf:
     table: pd.DataFrame
     thresholds: pd.Series
     notes: tuple
+    holders: pd.Series | None = None
+    bars_after: pd.Series | None = None
 
     def displaced(self, region: str) -> tuple:
         """Regions that ``region`` moved ahead of."""
@@ -1066,7 +1143,7 @@ def whatif(data: Dataset, spec: Spec, edits, mode: str = "renormalise", *, tiers
         See the module docstring; ``fixed`` needs minmax normalisation.
     tiers : None, Series or callable
         Baseline tiering (see :func:`baseline_tiers`); after the edit, tiers follow the fixed
-        thresholds of this tiering (:func:`tiers_after`).
+        bars of this tiering, each held by a region (:func:`tiers_after`, :func:`tier_bar_holders`).
     baseline : Result, optional
         ``build(data, spec)`` if already computed.
 
@@ -1106,10 +1183,11 @@ def whatif(data: Dataset, spec: Spec, edits, mode: str = "renormalise", *, tiers
     before = baseline.composite
     aft = after.composite.reindex(regions)
     btier = baseline_tiers(baseline, tiers)
-    th = tier_thresholds(before, btier)
-    atier = tiers_after(before, aft, btier, th)
-    p, pb = _passed(before.to_numpy(float), aft.to_numpy(float), regions)
     edited_regions = {e.region for e in resolved}
+    holders = tier_bar_holders(before, btier, edited_regions)
+    th = tier_thresholds(before, btier, edited_regions)
+    atier = tiers_after(before, aft, btier, holders=holders)
+    p, pb = _passed(before.to_numpy(float), aft.to_numpy(float), regions)
     table = pd.DataFrame({
         "region": regions,
         "score_before": before.to_numpy(float),
@@ -1123,8 +1201,11 @@ def whatif(data: Dataset, spec: Spec, edits, mode: str = "renormalise", *, tiers
         "passed_by": [";".join(x) for x in pb],
         "mode": mode,
     })
+    bars = pd.Series([aft[r] if isinstance(r, str) or pd.notna(r) else np.nan for r in holders],
+                     index=holders.index, dtype=float, name="bar_after")
     return WhatIf(mode=mode, edits=resolved, year=baseline.year, baseline=baseline, after=after,
-                  table=table, thresholds=th, notes=tuple(_whatif_notes(mode, baseline, after, resolved)))
+                  table=table, thresholds=th, notes=tuple(_whatif_notes(mode, baseline, after, resolved)),
+                  holders=holders, bars_after=bars)
 
 
 # ============================================================================================
@@ -1421,7 +1502,9 @@ def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = No
         Reach rank ``r`` (1 = best): strictly above the ``r``-th best other region after the
         edit. Exactly one of ``target_rank`` / ``target_tier``.
     target_tier : int, optional
-        Reach tier ``t``: at least the lowest baseline composite in tier ``t``.
+        Reach tier ``t`` by the crossing rule of :func:`tiers_after`: at least the current
+        composite of the bar holder of tier ``t`` (its lowest unedited member; the region itself
+        counts as edited) after the change -- a moving target under re-normalisation.
     indicators : iterable of str, optional
         Indicators that may change (default: every indicator). Those with a zero, negative or
         missing value are left out and listed in ``excluded``.
@@ -1441,7 +1524,7 @@ def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = No
     edits : iterable of Edit, optional
         A scenario's edits, applied first (the start of the search). As in :func:`whatif`, the
         fixed mode keeps the unedited data's ruler, and tiers are the unedited tiering moved by
-        the crossing rule.
+        the crossing rule (bar holders: the regions neither these edits nor the search edit).
 
     Returns
     -------
@@ -1478,13 +1561,20 @@ def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = No
     X0 = base_data.matrix(kern.year, list(kern.leaves)).to_numpy(float) if edits else np.array(kern.X)
     S0 = kern.composite(X0)
     btier = baseline_tiers(unedited, tiers)
-    th = tier_thresholds(unedited.composite, btier)
     before = unedited.composite.reindex(list(kern.regions))
+    # bar holders (tiers_after): the scenario's, as the pages show them, and those once the search
+    # edits the region (an edited region holds no bar: applying the answer makes it edited)
+    scen_edited = {e.region for e in resolve_edits(edits, data, fw)} if edits else set()
+    hold_s = tier_bar_holders(before, btier, scen_edited)
+    hold_g = tier_bar_holders(before, btier, scen_edited | {reg})
+    pos = {r: j for j, r in enumerate(before.index)}
+    hj = [pos.get(r) if isinstance(r, str) or pd.notna(r) else None for r in hold_g]
 
-    def tier_of(S):
-        return int(tiers_after(before, pd.Series(S, index=before.index), btier, th).iloc[i])
+    def tier_of(S, holders=hold_g):
+        return int(tiers_after(before, pd.Series(S, index=before.index), btier, holders=holders).iloc[i])
 
     by_score = True  # False: no composite can move the region to the target tier (crossing rule)
+    bar_holder = [None]  # index of the region whose score is the bar (tier targets)
 
     # ---- target -------------------------------------------------------------------------
     others = np.array([k for k in range(n) if k != i])
@@ -1504,32 +1594,47 @@ def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = No
         def already(S):
             return S[i] > bar(S)
     else:
-        k = len(th)
+        k = len(hold_g)
         if isinstance(target_tier, bool) or int(target_tier) != target_tier or not 1 <= target_tier <= k:
             raise EditError(f"target_tier must be an integer from 1 to {k}; got {target_tier!r}.",
                             f"target_tier 必须是 1 到 {k} 之间的整数；收到 {target_tier!r}。", parameter="--target-tier")
         t = int(target_tier)
         target = f"tier {t}"
-        thv, s_u, b0 = th.to_numpy(float), float(before.iloc[i]), int(btier.iloc[i])
-        # the score the crossing rule asks for (tiers_after): from below, the lowest bar of a tier
-        # <= t that the unedited composite is under; to stay (the scenario moved it down), the
-        # highest bar of tier t or worse that the unedited composite is at or above
-        if b0 > t:
-            up = [thv[u - 1] for u in range(1, t + 1) if np.isfinite(thv[u - 1]) and thv[u - 1] > s_u]
-            by_score = bool(up)
-            theta = min(up) if up else float(thv[t - 1])
-        else:
-            stay = [thv[u - 1] for u in range(t, k) if np.isfinite(thv[u - 1]) and thv[u - 1] <= s_u]
-            theta = max(stay) if stay else -np.inf
+        s_u, b0 = float(before.iloc[i]), int(btier.iloc[i])
+        bar0 = [float(before.iloc[j]) if j is not None else np.nan for j in hj]
+        usable = [u for u in range(1, k + 1) if hj[u - 1] is not None and hj[u - 1] != i and np.isfinite(bar0[u - 1])]
+        # what the crossing rule (tiers_after) asks for, against the holders' CURRENT scores: from
+        # below, reach the holder of a tier <= t whose unedited bar the region was under (the
+        # easiest of them); to stay (b0 <= t), keep at or above the holder of every tier >= t whose
+        # unedited bar it was at or above (the hardest of them) -- or cross a better tier's bar
+        ups = [u for u in usable if u <= t and u < b0 and s_u < bar0[u - 1]]
+        stays = [u for u in usable if t <= u < k and s_u >= bar0[u - 1]] if b0 <= t else []
+        by_score = b0 <= t or bool(ups)
+
+        def bar_at(S):
+            cand = []
+            if ups:
+                cand.append(min(((S[hj[u - 1]], hj[u - 1]) for u in ups), key=lambda x: x[0]))
+            if b0 <= t:
+                cand.append(max(((S[hj[u - 1]], hj[u - 1]) for u in stays), key=lambda x: x[0],
+                                default=(-np.inf, None)))
+            if not cand:  # not by score: report the target tier's holder
+                j = hj[t - 1]
+                return (S[j], j) if j is not None else (np.nan, None)
+            return min(cand, key=lambda x: x[0])
 
         def bar(S):
-            return theta
+            v, j = bar_at(S)
+            bar_holder[0] = j
+            return v
 
         def already(S):
-            return tier_of(S) <= t
+            return tier_of(S, hold_s) <= t
 
     def G(S):  # the search's gap: >= 0 is reached; a margin so that build() agrees with the kernel
         b = bar(S)
+        if not np.isfinite(b):
+            return np.inf if b < 0 else -np.inf
         return S[i] - b - _MARGIN * max(1.0, abs(b))
 
     def ok(S):
@@ -1582,22 +1687,24 @@ def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = No
         return kern.composite(raw_at(p))
 
     S_best = state(ub) if len(cols) else S0
-    rank0, tier0 = int(_ranks(S0)[i]), tier_of(S0)
+    rank0, tier0 = int(_ranks(S0)[i]), tier_of(S0, hold_s)
     words = _gs_words(base_data, fw, reg, mode, spec)
 
     def finish(reached, method, p, uniform=None, cost=None):
         p = np.asarray(p, float)
         S1 = state(p) if len(cols) else S0
-        after = pd.Series(S1, index=before.index)
-        tier1 = int(tiers_after(before, after, btier, th).iloc[i])
+        tier1 = tier_of(S1, hold_g if np.any(p > 0) else hold_s)
+        bar1 = bar(S1)
+        hname = None if bar_holder[0] is None or target_rank is not None else kern.regions[bar_holder[0]]
+        holder = None if hname is None else (base_data.region_name(hname, "en"), base_data.region_name(hname, "zh"))
         imp = {fw.leaves[c]: float(v) for c, v in zip(cols, p)}
         chg = {fw.leaves[c]: float(v * dd) for c, v, dd in zip(cols, p, dirs)}
         if method != "bounds":  # keep only the indicators that move
             imp = {k2: v for k2, v in imp.items() if v > 0}
             chg = {k2: v for k2, v in chg.items() if v != 0}
         msg_en, msg_zh = _gs_messages(reached, method, words, target, strategy, S0[i], S1[i], rank0,
-                                      int(_ranks(S1)[i]), bar(S1), chg, excluded, max_pct,
-                                      float(S_best[i]), int(_ranks(S_best)[i]), uniform, cost, tier0)
+                                      int(_ranks(S1)[i]), bar1, chg, excluded, max_pct,
+                                      float(S_best[i]), int(_ranks(S_best)[i]), uniform, cost, tier0, holder)
         if not kern.frozen and spec.treat != "none" and len(cols):
             t0, t1 = kern.treatment(X0), kern.treatment(raw_at(p))
             if t0 != t1:
@@ -1617,7 +1724,7 @@ def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = No
                                f"较小的调整结果可能不同（可尝试固定基线上下限）。")
         return GoalSeek(
             reached=bool(reached), region=reg, mode=mode, strategy=strategy, method=method, target=target,
-            target_score=float(bar(S1)), changes=MappingProxyType(chg), improvements=MappingProxyType(imp),
+            target_score=float(bar1), changes=MappingProxyType(chg), improvements=MappingProxyType(imp),
             uniform_pct=None if uniform is None else float(uniform), cost=None if cost is None else float(cost),
             score_before=float(S0[i]), score_after=float(S1[i]), rank_before=rank0, rank_after=int(_ranks(S1)[i]),
             tier_before=tier0, tier_after=tier1, best_score=float(S_best[i]), best_rank=int(_ranks(S_best)[i]),
@@ -1758,13 +1865,20 @@ def _gs_words(data: Dataset, fw: Framework, reg: str, mode: str, spec: Spec) -> 
 
 
 def _gs_messages(reached, method, w, target, strategy, s0, s1, rank0, rank1, bar_score, chg,
-                 excluded, max_pct, best_score, best_rank, uniform, cost, tier0):
+                 excluded, max_pct, best_score, best_rank, uniform, cost, tier0, holder=None):
     reg_en, reg_zh, mode_en, mode_zh = w["reg_en"], w["reg_zh"], w["mode_en"], w["mode_zh"]
     is_rank = target.startswith("rank")
     num = target.split()[1]
     tgt_zh = f"第 {num} 名" if is_rank else f"第 {num} 梯队"
-    need_en = f"more than {bar_score:.4g}" if is_rank else f"at least {bar_score:.4g}"
-    need_zh = f"需超过 {bar_score:.4g}" if is_rank else f"需达到 {bar_score:.4g}"
+    if is_rank:
+        need_en, need_zh = f"more than {bar_score:.4g}", f"需超过 {bar_score:.4g}"
+    elif holder:  # the bar is a region's score after the change (it moves under re-normalisation)
+        need_en = f"at least {bar_score:.4g}, the score of {holder[0]} after the change"
+        need_zh = f"需达到 {holder[1]} 变动后的得分 {bar_score:.4g}"
+    else:
+        need_en, need_zh = f"at least {bar_score:.4g}", f"需达到 {bar_score:.4g}"
+    held_en = f", held by {holder[0]}" if holder else ""
+    held_zh = f"，即{holder[1]}的得分" if holder else ""
     chg_en = ", ".join(f"{w['ind_en'](k)} {v:+.4g}%" for k, v in chg.items()) or "no change"
     chg_zh = "，".join(f"{w['ind_zh'](k)} {v:+.4g}%" for k, v in chg.items()) or "无需变动"
     how = {"uniform": ("uniform rise", "同比例提高"), "cheapest": ("cheapest combination", "成本最低组合")}[strategy]
@@ -1775,11 +1889,11 @@ def _gs_messages(reached, method, w, target, strategy, s0, s1, rank0, rank1, bar
         zh = f"{reg_zh} 已处于{at_zh}（第 {rank0} 名，得分 {s0:.4g}），无需改变［{mode_zh}］。"
     elif method == "not-by-score":
         en = (f"{reg_en} is in tier {tier0} although its composite ({s0:.4g}) is at or above the lowest composite "
-              f"in {target} ({bar_score:.4g}): the tiers are not ordered by the composite alone (e.g. k-means on "
+              f"in {target} ({bar_score:.4g}{held_en}): the tiers are not ordered by the composite alone (e.g. k-means on "
               f"composite and pillar scores places a region by its pillar profile), and a higher score alone does "
               f"not change that. To goal-seek by score, tier by the composite alone (k-means on the composite, "
               f"natural breaks or fixed sizes).")
-        zh = (f"{reg_zh} 处于第 {tier0} 梯队，尽管其综合得分（{s0:.4g}）已不低于{tgt_zh}的最低综合得分（{bar_score:.4g}）："
+        zh = (f"{reg_zh} 处于第 {tier0} 梯队，尽管其综合得分（{s0:.4g}）已不低于{tgt_zh}的最低综合得分（{bar_score:.4g}{held_zh}）："
               f"梯队并非仅按综合得分划分（如按综合得分与各分项得分做 k 均值聚类，地区按分项结构归组），"
               f"仅提高得分不能改变这一点。如需按得分求解，请仅按综合得分划分梯队（k 均值仅用综合得分、自然断点法或固定数量）。")
     elif reached:

@@ -18,7 +18,8 @@ value, usable as ``--set INDICATOR=+x%``), ``score_after``, ``rank_after``, ``mo
 tier_projected,scoring``.
 
 Tiers: the baseline is tiered with ``--tier-method`` (default ``sizes``: the report's
-6/11/10/4 down the ranking); after an edit, tiers follow that tiering's fixed thresholds (see
+6/11/10/4 down the ranking); after an edit, a region changes tier only when it passes (or falls below) a tier's bar,
+held by that tier's lowest unedited member, whose score is read after the edit (see
 :mod:`iiscore.simulate`).
 """
 from __future__ import annotations
@@ -90,7 +91,8 @@ def tier_function(args):
 def _tier_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tier-method", dest="tier_method", choices=TIER_METHODS, default="sizes",
                    help="baseline tiering: sizes (report's 6/11/10/4 down the ranking, default), kmeans, jenks, "
-                        "average; after an edit tiers follow its fixed thresholds")
+                        "average; after an edit a region changes tier only when it passes a tier's bar (held by the "
+                        "tier's lowest unedited member)")
     p.add_argument("--tier-sizes", dest="tier_sizes", default=None, help="tier sizes for --tier-method sizes, "
                                                                           "e.g. 6,11,10,4")
     p.add_argument("--tier-k", dest="tier_k", type=int, default=None, help="number of tiers (kmeans, jenks)")

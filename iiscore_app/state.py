@@ -349,12 +349,13 @@ def _tiers(bkey: str, ckey: tuple, tkey: tuple, edits: bool, _b: Bundle, _scn: S
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _scenario_tiers(bkey: str, ckey: tuple, tkey: tuple, _b: Bundle, _scn: S.Scenario):
-    # with edits: the unedited tiering moved by the simulator's crossing rule, so that every page
-    # shows one tier per region (re-clustering the edited scores would move unedited regions)
+    # with edits: the unedited tiering moved by the simulator's crossing rule (bars held by unedited
+    # regions), so that every page shows one tier per region (re-clustering would move unedited ones)
     unedited = _tiers(bkey, ckey, tkey, False, _b, _scn)
     if not _scn.edits:
         return unedited
-    return S.tiers_crossed(unedited, _result(bkey, ckey, False, _b, _scn), _result(bkey, ckey, True, _b, _scn))
+    return S.tiers_crossed(unedited, _result(bkey, ckey, False, _b, _scn), _result(bkey, ckey, True, _b, _scn),
+                           edited=S.edited_regions(_scn, _b.ds, _b.fw))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

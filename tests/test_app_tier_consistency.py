@@ -1,8 +1,9 @@
 """AppTest: one tier per region per scenario on every page, and goal-seek answers that agree.
 
 With edits, the tiers are the unedited tiering moved by the what-if crossing rule
-(``simulate.tiers_after``); the expected tiers here are computed independently from
-``iiscore.build``, ``iiscore.tiering.tiers`` and ``simulate.tiers_after``.
+(``simulate.tiers_after``: each tier's bar is held by its lowest unedited member, at that
+region's current score); the expected tiers here are computed independently from
+``iiscore.build``, ``iiscore.tiering.tiers`` and a direct transcription of the rule (:func:`crossing`).
 """
 from __future__ import annotations
 
@@ -32,8 +33,32 @@ def bj_scenario(**kw):
                                 edits=[S.Edit("北京", i, "pct", 100.0) for i in BJ_INDS], **kw)
 
 
+def holders_of(before, tu, edited):
+    """Each tier's bar holder: its lowest unedited member (its lowest member if all are edited)."""
+    out = {}
+    for k in sorted(set(tu)):
+        members = before[tu == k].sort_values(kind="stable")
+        free = [r for r in members.index if r not in edited]
+        out[k] = free[0] if free else members.index[0]
+    return out
+
+
+def crossing(before, after, tu, edited):
+    """The bar-holder crossing rule, written out from its definition."""
+    h = holders_of(before, tu, edited)
+    k = max(h)
+    out = {}
+    for r in tu.index:
+        b = int(tu[r])
+        up = [u for u in range(1, b) if h[u] != r and before[r] < before[h[u]] and after[r] >= after[h[u]]]
+        down = [u for u in range(b, k) if h[u] != r and before[r] >= before[h[u]] and after[r] < after[h[u]]]
+        out[r] = min(up) if up else (min(max(down) + 1, k) if down else b)
+    return pd.Series(out).reindex(tu.index)
+
+
 def expected(edits, mode="renormalise"):
-    """(unedited k-means tiers, tiers after the edits by the crossing rule, before, after composites)."""
+    """(unedited k-means tiers, tiers after the edits by the crossing rule, before, after composites,
+    bar holders)."""
     spec = default_spec(year=YEAR)
     base = iiscore.build(DS, spec)
     tu = tiering.tiers(base.scores[[FW.root, *FW.pillars]], method="kmeans", k=4, seed=0).tier
@@ -42,8 +67,9 @@ def expected(edits, mode="renormalise"):
         after = iiscore.build(simulate.apply_edits(DS, sim, YEAR, FW), spec).composite
     else:
         after = simulate.whatif(DS, spec, sim, mode="fixed").after.composite
-    th = simulate.tier_thresholds(base.composite, tu)
-    return tu, simulate.tiers_after(base.composite, after, tu, th), base.composite, after.reindex(tu.index), th
+    edited = {e.region for e in sim}
+    before, after = base.composite.reindex(tu.index), after.reindex(tu.index)
+    return tu, crossing(before, after, tu, edited), before, after, holders_of(before, tu, edited)
 
 
 def open_app(scn, page=None):
@@ -105,7 +131,7 @@ def test_beijing_edit_one_tier_on_every_page():
 def test_west_infra_moves_only_regions_that_cross_a_bar(mode):
     scn = S.preset("west_infra", DS, FW, CTX.defaults.replace(year=YEAR)).replace(whatif=mode)
     edited = {e.region for e in scn.edits}
-    tu, want, before, after, th = expected(scn.edits, mode)
+    tu, want, before, after, hold = expected(scn.edits, mode)
     at = open_app(scn, "pages/3_Tiers.py")
     assert tiers_page_members(at).reindex(want.index).tolist() == want.tolist()
     cards = shift_cards(at)
@@ -113,11 +139,12 @@ def test_west_infra_moves_only_regions_that_cross_a_bar(mode):
     for r, (a, b) in cards.items():
         if r in edited:
             continue
-        # an unedited region moves only when its composite crossed a bar (renormalisation moved it)
-        if b > a:
-            assert any(after[r] < th[u] <= before[r] for u in range(a, b)), (r, a, b)
-        else:
-            assert any(before[r] < th[u] <= after[r] for u in range(b, a)), (r, a, b)
+        # an unedited region moves only when its order relative to a bar holder changed
+        assert any((before[r] >= before[h]) != (after[r] >= after[h]) for h in hold.values()), (r, a, b)
+    # the bar holders 天津/上海/浙江 only fall a little with everyone else (re-normalisation): they
+    # keep their tiers (the old fixed-bar rule dropped each of them a tier in renormalise mode)
+    assert {hold[1], hold[2], hold[3]} == {"浙江", "上海", "天津"}
+    assert not {"浙江", "上海", "天津"} & set(cards)
     if mode == "fixed":  # unedited regions keep their scores, so their tiers
         assert set(cards) <= edited
     at.switch_page("app.py").run()

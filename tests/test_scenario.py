@@ -159,11 +159,21 @@ def test_tiers_crossed_is_the_whatif_tiering():
     tu = S.tiers_for(un, scn)
     tc = S.tiers_crossed(tu, un, cur)
     assert isinstance(tc, tiering.TierResult) and (tc.method, tc.k) == (tu.method, tu.k)
-    th = simulate.tier_thresholds(un.composite, tu.tier)
-    want = simulate.tiers_after(un.composite, cur.composite, tu.tier, th).reindex(tc.tier.index)
-    assert (tc.tier.to_numpy() == want.to_numpy()).all() and (want != tu.tier).any()
+    assert S.edited_regions(scn, ds, fw) == {"北京"}
+    want = simulate.tiers_after(un.composite, cur.composite, tu.tier, edited={"北京"}).reindex(tc.tier.index)
+    assert (tc.tier.to_numpy() == want.to_numpy()).all()
+    # 北京 becomes the maximum of five indicators: every other score falls a little, the bar holders'
+    # (浙江, 上海, 天津) with them, so nobody moves (the old fixed-bar rule dropped those three a tier)
+    assert (want == tu.tier).all()
     wi = S.whatif_for(scn, ds, fw, tiers=tu.tier).table.set_index("region")
     assert (wi["tier_after"].reindex(tc.tier.index).to_numpy() == tc.tier.to_numpy()).all()
+    # a scenario that does move a region: 贵州 (tier 4) doubled everywhere, as the what-if says
+    scn2 = scn.replace(edits=[S.Edit("贵州", leaf, "pct", 100.0) for leaf in fw.leaves])
+    cur2 = S.result_for(scn2, ds, fw)
+    tc2 = S.tiers_crossed(tu, un, cur2)                   # edited regions inferred from the raw data
+    wi2 = S.whatif_for(scn2, ds, fw, tiers=tu.tier).table.set_index("region")
+    assert (wi2["tier_after"].reindex(tc2.tier.index).to_numpy() == tc2.tier.to_numpy()).all()
+    assert tu.tier["贵州"] == 4 and tc2.tier["贵州"] < 4
     assert list(tc.assignment.columns) == list(tu.assignment.columns)
     assert (tc.assignment["composite"] == cur.composite.reindex(tc.tier.index)).all()
     assert tc.centroids["n"].sum() == len(ds.regions)

@@ -30,6 +30,7 @@ from iiscore.simulate import (
     project,
     report_sizes,
     resolve_edits,
+    tier_bar_holders,
     tier_thresholds,
     tiers_after,
     whatif,
@@ -241,6 +242,52 @@ def test_tiers_after_crossing_rule():
     # B falls below tier 1's bar -> 2; C reaches tier 1's bar (ties count) -> 1; D unchanged; E stays last; F -> 2
     assert out.tolist() == [1, 2, 1, 2, 3, 2]
     assert tiers_after(before, before, tiers, th).tolist() == tiers.tolist()
+
+
+def test_tiers_after_bar_holders_by_hand():
+    """Bars held by regions: each tier's lowest unedited member, at its CURRENT score."""
+    idx = list("ABCDGEF")
+    before = pd.Series([90.0, 80.0, 70.0, 60.0, 61.0, 50.0, 40.0], index=idx)
+    tiers = pd.Series([1, 1, 2, 2, 2, 3, 3], index=idx)
+    edited = {"B", "E"}
+    h = tier_bar_holders(before, tiers, edited)
+    assert h.to_dict() == {1: "A", 2: "D", 3: "F"}             # B (80) is edited: A holds tier 1
+    assert tier_thresholds(before, tiers, edited).tolist() == [90.0, 60.0, 40.0]
+    assert tier_bar_holders(before, tiers, {"E", "F"})[3] == "F"  # all edited: the lowest member
+    # re-normalisation lowers the unedited scores (A -2, C -1, D -2, F -2); B edited down, E up;
+    # G (61, just above the holder D) falls to 57.5, below D's 58: its order with a holder changed
+    after = pd.Series([88.0, 55.0, 69.0, 58.0, 57.5, 75.0, 38.0], index=idx)
+    out = tiers_after(before, after, tiers, edited=edited)
+    # A, D, F hold their bars; B falls below D (tier 2's bar) -> 3; C keeps 2; G falls below D -> 3;
+    # E (below 60 before) reaches D's 58 but not A's 88 -> 2
+    assert out.to_dict() == {"A": 1, "B": 3, "C": 2, "D": 2, "G": 3, "E": 2, "F": 3}
+    assert tiers_after(before, after, tiers, holders=h).equals(out)
+    # the old fixed bars (80, 60, 40) would also drop D, 60 -> 58, though it only fell with everyone
+    old = tiers_after(before, after, tiers, tier_thresholds(before, tiers))
+    assert old.to_dict() == {"A": 1, "B": 3, "C": 2, "D": 3, "G": 3, "E": 2, "F": 3}
+    assert tiers_after(before, before, tiers, edited=edited).equals(tiers.rename("tier"))
+
+
+def test_tiers_after_fixed_scores_equal_old_rule_when_holders_unedited():
+    """When unedited regions keep their scores (fixed goalposts) and no tier's lowest member is
+    edited, the holders' bars are the old fixed thresholds: same tiers."""
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = 12
+        before = pd.Series(rng.uniform(0, 100, n), index=[f"r{j}" for j in range(n)])
+        order = before.sort_values(ascending=False).index
+        tiers = pd.Series(np.repeat([1, 2, 3, 4], 3), index=order).reindex(before.index)
+        if rng.random() < 0.5:  # a tiering not ordered by the composite
+            a, b = rng.choice(n, 2, replace=False)
+            tiers.iloc[[a, b]] = tiers.iloc[[b, a]].to_numpy()
+        lowest = set(before.groupby(tiers).idxmin())
+        edited = set(rng.choice([r for r in before.index if r not in lowest], 3, replace=False))
+        after = before.copy()
+        for r in edited:
+            after[r] = rng.uniform(0, 100)
+        new = tiers_after(before, after, tiers, edited=edited)
+        old = tiers_after(before, after, tiers, tier_thresholds(before, tiers))
+        assert new.equals(old)
 
 
 def test_default_tiers_match_tiering_sizes(syn):
@@ -673,14 +720,21 @@ def test_already_there_and_excluded_zero_values(hand):
         goal_seek(ds, spec, "A", target_rank=1, indicators=["b"])
 
 
-def test_goal_seek_tier_target_uses_baseline_threshold(syn):
+def test_goal_seek_tier_target_uses_the_bar_holder(syn):
+    """The tier-2 bar is its holder's (lowest unedited member's) score AFTER the change: under
+    re-normalisation it moves (it used to be the holder's unedited score, a fixed number)."""
     ds, spec = syn
     base = build(ds, spec)
     tiers = baseline_tiers(base)
-    th = tier_thresholds(base.composite, tiers)
     region = base.composite[tiers == 3].idxmax()
+    holder = base.composite[tiers == 2].idxmin()            # lowest tier-2 member, not edited
+    assert tier_bar_holders(base.composite, tiers, {region})[2] == holder
     gs = goal_seek(ds, spec, region, target_tier=2, mode="renormalise")
-    assert gs.target_score == pytest.approx(th.loc[2]) and gs.score_after >= th.loc[2] and gs.tier_after <= 2
+    w = whatif(ds, spec, gs.edits).table.set_index("region")
+    assert gs.target_score == pytest.approx(w.at[holder, "score_after"])
+    assert gs.score_after >= gs.target_score and gs.tier_after == w.at[region, "tier_after"] <= 2
+    assert "the score of" in gs.message_en and ds.region_name(holder, "en") in gs.message_en
+    assert f"{ds.region_name(holder, 'zh')} 变动后的得分" in gs.message_zh
 
 
 def _unordered_tiers(base):
@@ -717,26 +771,139 @@ def test_goal_seek_tier_uses_the_actual_tier(syn):
 
 
 def test_goal_seek_with_edits_uses_the_unedited_bars_and_moved_tier(syn):
-    """With a scenario's edits the tiers are the what-if's: the unedited tiering and bars, moved."""
+    """With a scenario's edits the tiers are the what-if's: the unedited tiering, moved by the
+    bars of the regions nobody edits (at their current scores)."""
     ds, spec = syn
     base = build(ds, spec)
     tiers = baseline_tiers(base)
-    th = tier_thresholds(base.composite, tiers)
-    region = base.composite[tiers == 2].idxmin()
+    c = base.composite
+    region = c[tiers == 2].idxmin()
     down = [Edit(region, leaf, "pct", -60.0) for leaf in spec.framework.leaves]
     w = whatif(ds, spec, down, mode="fixed")
     moved = int(row(w.table, region)["tier_after"])
     assert moved > 2
+    # the region was tier 2's bar holder; edited, it holds no bar: tier 2 stays its tier as long as
+    # it keeps at or above tier 3's bar (tier 3's lowest member, unedited, fixed score in fixed mode)
+    bar3 = c[tiers == 3].min()
+    assert w.thresholds.loc[2] == c[(tiers == 2) & (c.index != region)].min()
     gs = goal_seek(ds, spec, region, target_tier=2, mode="fixed", edits=down, max_pct=1000)
     assert gs.tier_before == moved and gs.reached
-    assert gs.target_score == pytest.approx(th.loc[2])            # the unedited bar of tier 2
+    assert gs.target_score == pytest.approx(bar3)
     assert row(whatif(ds, spec, down + list(gs.edits), mode="fixed").table, region)["tier_after"] <= 2
-    # and a region that rises: the bar is the unedited tier-2 threshold, not a re-computed one
-    up_region = base.composite[tiers == 3].idxmax()
+    # and a region that rises: the bar is tier 2's holder's score after the change
+    up_region = c[tiers == 3].idxmax()
+    holder = c[tiers == 2].idxmin()
     small = [Edit(up_region, spec.framework.leaves[0], "pct", 5.0)]
     gs = goal_seek(ds, spec, up_region, target_tier=2, mode="renormalise", edits=small)
-    assert gs.reached and gs.target_score == pytest.approx(th.loc[2])
-    assert row(whatif(ds, spec, small + list(gs.edits)).table, up_region)["tier_after"] == gs.tier_after <= 2
+    w = whatif(ds, spec, small + list(gs.edits)).table.set_index("region")
+    assert gs.reached and gs.target_score == pytest.approx(w.at[holder, "score_after"])
+    assert w.at[up_region, "tier_after"] == gs.tier_after <= 2
+
+
+def _default_kmeans():
+    from iiscore import default_spec, load_default, tiering
+
+    ds, spec = load_default(), default_spec()
+    base = build(ds, spec)
+    fw = spec.framework
+    km = tiering.tiers(base.scores[[fw.root, *fw.pillars]], method="kmeans", k=4, seed=0,
+                       features="composite+pillars").tier
+    return ds, spec, base, km
+
+
+def _lowest_unedited(before, km, edited):
+    return {k: before[[r for r in before.index if km[r] == k and r not in edited]].idxmin() for k in range(1, 5)}
+
+
+@pytest.mark.skipif(not HAVE_DEFAULT, reason="default data not built yet")
+@pytest.mark.parametrize("mode", ["renormalise", "fixed"])
+def test_west_infra_moves_nobody_by_renormalisation(mode):
+    """west_infra edits only western provinces; re-normalisation lowers 天津 (33.688 -> 33.615),
+    上海 (55.445 -> 55.332) and 浙江 (64.905 -> 64.612), the lowest members of tiers 3, 2, 1. They hold
+    their tiers' bars, so they keep their tiers (the old fixed bars dropped each of them a tier)."""
+    from iiscore import scenario as S
+
+    ds, spec, base, km = _default_kmeans()
+    edits = S.sim_edits(S.preset("west_infra", ds, spec.framework))
+    edited = {e.region for e in edits}
+    w = whatif(ds, spec, edits, mode=mode, tiers=km)
+    t = w.table.set_index("region")
+    c0, c1 = t["score_before"], t["score_after"]
+    hold = _lowest_unedited(c0, km, edited)
+    assert hold == {1: "浙江", 2: "上海", 3: "天津", 4: "海南"} and w.holders.to_dict() == hold
+    for r in ("天津", "上海", "浙江"):
+        assert t.at[r, "tier_after"] == km[r]
+        if mode == "renormalise":
+            assert c1[r] < c0[r]                      # it did fall, with (almost) everyone
+    if mode == "renormalise":
+        assert c0["浙江"] == pytest.approx(64.905, abs=1e-3) and c1["浙江"] == pytest.approx(64.612, abs=1e-3)
+        assert w.bars_after[1] == pytest.approx(c1["浙江"])
+    # brute force: whoever moves is edited or changed order relative to a holder
+    for r in t.index:
+        if t.at[r, "tier_after"] != t.at[r, "tier_before"] and r not in edited:
+            assert any((c0[r] >= c0[h]) != (c1[r] >= c1[h]) for h in hold.values()), r
+    # and nobody unedited changed order relative to a holder here, so nobody unedited moves
+    moved = set(t.index[t["tier_after"] != t["tier_before"]])
+    assert moved <= edited
+
+
+@pytest.mark.skipif(not HAVE_DEFAULT, reason="default data not built yet")
+def test_edit_above_the_tier_3_holder_moves_only_that_region():
+    """云南 (tier 4, 31.64) +20 % on every indicator: 37.81, above 天津 (tier 3's holder, 33.69) but
+    below 上海 (tier 2's holder, 55.44): it moves up to tier 3 and nobody else moves."""
+    ds, spec, base, km = _default_kmeans()
+    edits = [Edit("云南", leaf, "pct", 20.0) for leaf in spec.framework.leaves]
+    for mode in ("renormalise", "fixed"):
+        t = whatif(ds, spec, edits, mode=mode, tiers=km).table.set_index("region")
+        assert t.at["云南", "score_after"] >= t.at["天津", "score_after"]
+        assert t.at["云南", "score_after"] < t.at["上海", "score_after"]
+        assert t.at["云南", "tier_after"] == 3
+        moved = t.index[t["tier_after"] != t["tier_before"]].tolist()
+        assert moved == ["云南"], (mode, moved)
+
+
+@pytest.mark.skipif(not HAVE_DEFAULT, reason="default data not built yet")
+def test_beijing_edit_moves_nobody_and_fixed_equals_old_rule():
+    """北京 +100 % on five indicators: with re-normalisation the holders 浙江/上海/天津 fall a little
+    but keep their tiers (the old rule dropped all three); in fixed mode (unedited holders, scores
+    unchanged) the new rule equals the old fixed-bar rule."""
+    ds, spec, base, km = _default_kmeans()
+    edits = [Edit("北京", i, "pct", 100.0) for i in ("network", "platform", "security", "data_mgmt", "identifier")]
+    for mode in ("renormalise", "fixed"):
+        w = whatif(ds, spec, edits, mode=mode, tiers=km)
+        t = w.table.set_index("region")
+        assert (t["tier_after"] == t["tier_before"]).all()     # 北京 stays in tier 2: not by score
+        old = tiers_after(t["score_before"], t["score_after"], km, tier_thresholds(t["score_before"], km))
+        if mode == "fixed":
+            assert old.equals(t["tier_after"].rename("tier").astype(int))
+        else:
+            assert {r for r in old.index if old[r] != km[r]} == {"浙江", "上海", "天津"}
+
+
+@pytest.mark.skipif(not HAVE_DEFAULT, reason="default data not built yet")
+def test_goal_seek_tier_against_the_moving_bar():
+    """贵州 (tier 4) -> tier 2, uniform rise of every indicator, re-normalised: the bar is 上海's
+    score after the change (it falls as 贵州 becomes a maximum); the answer lands in tier 2 by the
+    what-if and a 1 % smaller rise does not."""
+    ds, spec, base, km = _default_kmeans()
+    gs = goal_seek(ds, spec, "贵州", target_tier=2, tiers=km, max_pct=300)
+    assert gs.reached and gs.method == "bisection" and gs.tier_before == 4 and gs.tier_after <= 2
+    t = whatif(ds, spec, gs.edits, tiers=km).table.set_index("region")
+    assert t.at["贵州", "tier_after"] == 2
+    assert gs.target_score == pytest.approx(t.at["上海", "score_after"], abs=1e-6)
+    assert t.at["上海", "score_after"] < base.composite["上海"]        # a moving target
+    assert "Shanghai" in gs.message_en and "上海 变动后的得分" in gs.message_zh
+    smaller = [Edit(e.region, e.indicator, e.kind, e.amount * 0.99) for e in gs.edits]
+    t2 = whatif(ds, spec, smaller, tiers=km).table.set_index("region")
+    assert t2.at["贵州", "tier_after"] > 2
+    assert t2.at["贵州", "score_after"] < t2.at["上海", "score_after"]
+    # tier 3: 天津's score after the change
+    gs3 = goal_seek(ds, spec, "贵州", target_tier=3, tiers=km)
+    t3 = whatif(ds, spec, gs3.edits, tiers=km).table.set_index("region")
+    assert gs3.reached and t3.at["贵州", "tier_after"] == 3
+    assert gs3.target_score == pytest.approx(t3.at["天津", "score_after"], abs=1e-6)
+    smaller = [Edit(e.region, e.indicator, e.kind, e.amount * 0.99) for e in gs3.edits]
+    assert whatif(ds, spec, smaller, tiers=km).table.set_index("region").at["贵州", "tier_after"] == 4
 
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
