@@ -161,10 +161,12 @@ def build(data: Dataset, spec: Spec) -> Result:
             # the log treatment turns values below 1 negative: name that cause, not the data
             by_treat = bool(np.nanmin(X_in[:, cols], initial=0.0) >= 0)
             raise SpecError(
-                f"Frontier normalisation (100·x/max) needs values of 0 or more; {en} "
-                + ("become negative after the log treatment of skewed indicators (logs of values below 1). "
+                f"Frontier normalisation (100·x/max) needs non-negative values; {en} "
+                + (("becomes" if len(cols) == 1 else "become")
+                   + " negative after the log treatment of skewed indicators (logs of values below 1). "
                    "Choose no treatment or winsorisation, or min-max or rank normalisation."
-                   if by_treat else "have negative values. Use min-max or rank normalisation."),
+                   if by_treat else ("has" if len(cols) == 1 else "have")
+                   + " negative values. Use min-max or rank normalisation."),
                 f"前沿标准化（100·x/最大值）要求取值不小于 0；{zh}"
                 + ("在对偏态指标取对数后出现负值（小于 1 的数取对数为负）。请把偏态处理改为“不处理”或“缩尾处理”，"
                    "或改用极差标准化或排名标准化。" if by_treat else "含负值。请改用极差标准化或排名标准化。"),

@@ -123,8 +123,15 @@ def test_negative_values_with_geometric_mean():
     # min-max maps any sign onto 0-100, so the geometric mean is defined ...
     assert np.isfinite(build(ds, Spec(framework=FW, aggregation="geometric")).composite).all()
     # ... but frontier (100·x/max) is meaningless for negative values: refused, naming the indicator
-    with pytest.raises(SpecError, match="network has negative values"):
+    with pytest.raises(SpecError, match=r"Network construction \(network\) has negative values") as e:
         build(ds, Spec(framework=FW, normalisation="frontier", aggregation="geometric"))
+    assert "网络建设含负值" in e.value.message("zh")
+    # values that are all positive but turn negative under the log treatment: the message says so
+    small = wide_default()
+    small["network"] = 0.5 + small["network"] / small["network"].max()  # 0.5-1.5: logs below 1 are negative
+    with pytest.raises(SpecError, match=r"Network construction \(network\).* negative after the log treatment") as e:
+        build(load(csv_bytes(small)), Spec(framework=FW, normalisation="frontier", treat="log", skew=-1e9, kurt=-1e9))
+    assert "取对数后出现负值" in e.value.message("zh")
 
 
 @pytest.mark.parametrize("raw, match", [(b"", "empty"), (b"   \n  \n", "empty"),
