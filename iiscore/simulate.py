@@ -1278,7 +1278,13 @@ def levers(data: Dataset, spec: Spec, region, *, mode: str = "renormalise", indi
     base_data = apply_edits(data, edits, spec.year, fw) if edits else data
     baseline = build(base_data, spec)
     reg = base_data.resolve_region(region)
-    kern = _kernel(base_data, spec, baseline, mode)
+    if mode == "fixed" and edits:
+        # the what-if's ruler: the UNEDITED data's goalposts and treatment, the edited values on it
+        unedited = build(data, spec)
+        fixed_spec(spec, unedited)
+        kern = CompositeKernel(base_data, replace(spec, year=unedited.year), _ruler=_ruler_of(data, spec, unedited))
+    else:
+        kern = _kernel(base_data, spec, baseline, mode)
     i = _region_index(kern, reg)
     inds = list(fw.leaves) if indicators is None else [_resolve_indicator(x, base_data, fw) for x in indicators]
     X0 = np.array(kern.X)
