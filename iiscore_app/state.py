@@ -35,7 +35,6 @@ MC = "_iis_mc"               # dict key -> Monte Carlo result
 GOAL = "_iis_goal"           # last goal-seek answer
 FLASH = "_iis_flash"         # one-off success message
 AHP = "_iis_ahp"             # dict parent -> judgement matrix (DataFrame)
-EDITOR_BASE = "_iis_editor_base"  # initial tables of data editors
 WIDGET_PREFIX = "wk."
 
 PAGE_FILES = {"home": "app.py", "weights": "pages/1_Weights.py", "simulator": "pages/2_Simulator.py",
@@ -321,19 +320,6 @@ def goal_answer(value=None, *, clear: bool = False):
     elif value is not None:
         st.session_state[GOAL] = value
     return st.session_state.get(GOAL)
-
-
-def editor_base(key: str, builder):
-    """A data editor's initial table, rebuilt (from the scenario) whenever the editor is fresh.
-
-    A data editor keeps only its cell edits; its ``data`` must stay the same while it lives, and
-    must reflect the scenario when it is drawn anew (after a page change its state is gone).
-    """
-    store = st.session_state.setdefault(EDITOR_BASE, {})
-    if key not in st.session_state or key not in store:
-        store.pop(key, None)
-        store[key] = builder()
-    return store[key]
 
 
 # -- cached computations ---------------------------------------------------------------------------
