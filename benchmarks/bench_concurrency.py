@@ -33,6 +33,7 @@ import logging  # noqa: E402
 logging.getLogger("streamlit").setLevel(logging.ERROR)
 
 from tests import test_concurrency as C  # noqa: E402
+from tests._server import browser_missing  # noqa: E402
 
 
 def server_cpu_s(pid: int) -> float:
@@ -68,13 +69,9 @@ def main(argv=None) -> int:
     ap.add_argument("--webgl", action="store_true", help="let deck.gl draw the maps (slower)")
     ap.add_argument("--per-session", action="store_true", help="also print one row per session")
     args = ap.parse_args(argv)
-    if not os.path.exists(C.CHROMIUM):
-        print(f"{C.CHROMIUM} is missing (apt-get install chromium)", file=sys.stderr)
-        return 1
-    try:
-        import playwright.async_api  # noqa: F401
-    except ImportError:
-        print("playwright is not installed (pip install playwright; never 'playwright install')", file=sys.stderr)
+    why = browser_missing()
+    if why:
+        print(why, file=sys.stderr)
         return 1
     specs = C.session_specs(args.sessions, args.uploads)
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_concurrency_server_{os.getpid()}.log"

@@ -24,13 +24,8 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,10 +34,10 @@ import pytest
 import iiscore
 from iiscore import scenario as S
 from iiscore.datasets import load_regions
+from tests._server import CHROMIUM, skip_without_browser, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
@@ -186,46 +181,6 @@ def second_round(specs: list[Spec]) -> list[Spec]:
 
 
 # -- the server ---------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(env: dict | None = None, log: Path | None = None):
-    """``streamlit run app.py`` on a free loopback port; returns (process, base URL).
-
-    With ``log``, the server's output (tracebacks of script errors) goes to that file."""
-    port = free_port()
-    out = open(log, "wb") if log else subprocess.DEVNULL
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
-    if log:
-        out.close()  # the child holds its own descriptor
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        if proc.poll() is not None:
-            raise RuntimeError("the Streamlit server exited")
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                return proc, url
-        except OSError:
-            time.sleep(0.2)
-    stop_server(proc)
-    raise RuntimeError("the Streamlit server did not start")
-
-
-def stop_server(proc) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
-
-
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -406,12 +361,7 @@ def problems(outcomes: list[Outcome], *, move: bool = True) -> list[str]:
 # -- the tests --------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def chromium_ok():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run browser tests")
-    try:
-        import playwright.async_api  # noqa: F401
-    except ImportError:
-        pytest.skip("playwright is not installed (pip install playwright; never 'playwright install')")
+    skip_without_browser()
 
 
 async def _two_rounds(url: str, pid: int, specs: list[Spec]):

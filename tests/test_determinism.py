@@ -202,14 +202,11 @@ def _read_server(url: str, browser, home_link: str, tiers_link: str) -> dict:
 
 @pytest.mark.browser
 def test_server_restarts_show_the_same_numbers():
-    from tests.test_concurrency import CHROMIUM, NO_WEBGL, start_server, stop_server, top_line
+    from tests._server import CHROMIUM, skip_without_browser, start_server, stop_server
+    from tests.test_concurrency import NO_WEBGL, top_line
 
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run browser tests")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright is not installed (pip install playwright; never 'playwright install')")
+    skip_without_browser()
+    from playwright.sync_api import sync_playwright
     from tests.test_browser import ARGS
 
     scn = scenarios()["west_infra_fixed"].replace(lang="zh", weights={"application": 25.5})

@@ -1,0 +1,73 @@
+"""What the browser tests share: a ``streamlit run app.py`` server on a free loopback port, and the
+check that Debian's Chromium and Playwright are there (skip with the reason when they are not)."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+
+
+def browser_missing() -> str | None:
+    """Why browser tests cannot run here, or None (never 'playwright install': Debian's Chromium)."""
+    if not os.path.exists(CHROMIUM):
+        return f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run browser tests"
+    try:
+        import playwright  # noqa: F401 - only whether it is installed
+    except ImportError:
+        return "playwright is not installed (pip install playwright; never 'playwright install')"
+    return None
+
+
+def skip_without_browser() -> None:
+    import pytest
+
+    why = browser_missing()
+    if why:
+        pytest.skip(why)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(env: dict | None = None, log: Path | None = None):
+    """``streamlit run app.py`` on a free loopback port; returns (process, base URL).
+
+    With ``log``, the server's output (tracebacks of script errors) goes to that file."""
+    port = free_port()
+    out = open(log, "wb") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    if log:
+        out.close()  # the child holds its own descriptor
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        if proc.poll() is not None:
+            raise RuntimeError("the Streamlit server exited")
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                return proc, url
+        except OSError:
+            time.sleep(0.2)
+    stop_server(proc)
+    raise RuntimeError("the Streamlit server did not start")
+
+
+def stop_server(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
