@@ -48,12 +48,10 @@ table = views.edit_table(ds, fw, scn, region, mode, lang)
 edit_col = t("col.change_pct", lang) if mode == "pct" else t("col.new_value", lang)
 st.subheader(t("sim.table", lang, region=rname, year=scn.year))
 st.caption(t("sim.table.caption", lang, col=edit_col))
-edited = st.data_editor(table, key=ekey, hide_index=True, width="stretch",
-                        disabled=[c for c in table.columns if c != edit_col],
-                        column_config={"_id": None}, on_change=_take_edits)
-new_edits = views.edits_from_table(scn, region, edited, mode, lang, table)
-if new_edits != scn.edits:  # editor state set without the callback (scripted, e.g. AppTest)
-    state.update(edits=new_edits)
+st.data_editor(table, key=ekey, hide_index=True, width="stretch", disabled=[c for c in table.columns if c != edit_col],
+               column_config={"_id": None}, on_change=_take_edits)
+_take_edits()  # editor state set without the callback (scripted, e.g. AppTest): fold it in and redraw
+if state.scenario().edits != scn.edits:
     st.rerun()
 
 b1, b2 = st.columns(2)
