@@ -4,73 +4,159 @@ Two layouts are accepted:
 
 * **long**: columns ``region, year, indicator, value`` (any extra columns, such as ``source``
   or ``provenance``, are kept);
-* **wide**: columns ``region, year, <indicator ids...>`` (CSV or XLSX).
+* **wide**: columns ``region, year, <indicators...>`` (CSV or XLSX); indicator headers may be ids,
+  Chinese or English names of the framework.
+
+Rows whose region cell starts with ``#`` are notes (the template's English names and units) and are
+skipped; rows above the header row (titles) are skipped in workbooks.
 
 CSV encodings: UTF-8, UTF-8 with BOM, GBK/GB18030 (Chinese statistics offices publish GBK).
-Numbers as statistics portals write them are parsed (see :func:`parse_number`); a cell that is
-not a number is an error naming the file, the row and the column, never a silent drop.
+Separators: comma, tab or semicolon (from the header line).
+
+What is read, and how (nothing is changed or dropped without a word):
+
+* **Numbers** (:func:`parse_number`): thousands separators only in valid groups of three
+  (``1,234,567``, ``1 234``); a decimal comma only when the caller says so (``decimal=","``),
+  never guessed: ``1,5`` is an error unless ``decimal=","``. Anything else that is not a number is an
+  error naming the file, the row and the column.
+* **Missing values**: empty, ``-``, ``—``, ``N/A``, ``NA``, ``null``, ``…``, ``无``, ``缺失``.
+  Cached Excel error values (``#N/A``, ``#DIV/0!``, ``#VALUE!``, ``#REF!``, ``#NAME?``, ``#NUM!``,
+  ``#NULL!``, ...) are read as missing values too, and listed in :attr:`Dataset.notes`.
+* **Region names** are matched *exactly* (id, full, short or English name, adcode, ISO code; case,
+  width and surrounding spaces ignored) against the reference list (``region_info``), never by
+  prefix: a name not in the list keeps its own spelling. Every name mapped onto the list is reported
+  (:attr:`Dataset.name_map`, :attr:`Dataset.notes`); two spellings that land on one region are an
+  error naming both. Regions keep the order in which the file lists them.
+* **Limits** (:mod:`iiscore.limits`) are checked while the file is read.
 """
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
 import unicodedata
+import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import limits
 from .errors import DataError
+from .names import did_you_mean, key as name_key
 
-MAX_BYTES = 50 * 1024 * 1024
+#: Kept for callers that tune it in tests; the limits live in :mod:`iiscore.limits`.
+MAX_BYTES = limits.MAX_FILE_BYTES
 MISSING_TOKENS = {"", "-", "—", "--", "——", "–", "…", "...", "na", "n/a", "nan", "null", "none",
-                  "#n/a", "无", "空", "缺失"}
+                  "无", "空", "缺失"}
+#: Cached error values of spreadsheet formulas, read as missing values and reported.
+EXCEL_ERRORS = {"#n/a", "#div/0!", "#value!", "#ref!", "#name?", "#num!", "#null!", "#spill!", "#calc!",
+                "#getting_data", "#field!", "#blocked!", "#connect!", "#busy!", "#unknown!", "#n/a!"}
+DECIMALS = (".", ",")
 _UNIT_SUFFIX = {"万": 1e4, "亿": 1e8, "千": 1e3, "百万": 1e6, "万亿": 1e12}
-_NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_SUFFIXES = sorted(_UNIT_SUFFIX, key=len, reverse=True)
+_PLAIN = {".": re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"),
+          ",": re.compile(r"^[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?$")}
+# thousands groups: one separator used throughout, groups of exactly three digits
+_GROUPED = {".": re.compile(r"^[+-]?\d{1,3}(?:(?P<s>[, ])\d{3})(?:(?P=s)\d{3})*(\.\d+)?$"),
+            ",": re.compile(r"^[+-]?\d{1,3}(?:(?P<s>[. ])\d{3})(?:(?P=s)\d{3})*(,\d+)?$")}
 
 
-def parse_number(text) -> float:
+class _ExcelError(ValueError):
+    """A cell holding a spreadsheet's cached error value (read as missing, reported)."""
+
+
+def _number_text(s: str, decimal: str) -> float:
+    """The float of a cleaned numeric text (no unit), or ValueError."""
+    if _PLAIN[decimal].match(s):
+        return float(s.replace(",", ".") if decimal == "," else s)
+    if _GROUPED[decimal].match(s):
+        sep = "," if decimal == "." else "."
+        body = s.replace(" ", "").replace(sep, "")
+        return float(body.replace(",", ".") if decimal == "," else body)
+    raise ValueError(s)
+
+
+def parse_number(text, decimal: str = ".") -> float:
     """Parse a number as statistics tables write it; return NaN for a missing-value token.
 
-    Accepted: ``1234``, ``1,234`` and ``1 234`` (thousands separators), full-width digits
-    (``１２３``), ``12%`` (kept as 12: the unit is the indicator's), ``1.2万`` (= 12000),
-    ``3亿`` (= 3e8), ``(12)`` is not accepted. Missing: empty, ``-``, ``—``, ``N/A``, ``NA``,
-    ``null``, ``…``. Anything else raises ``ValueError``.
+    Accepted (``decimal="."``): ``1234``, ``-1.5e3``, ``1,234,567.8`` and ``1 234`` (thousands
+    separators in groups of three, one separator throughout), full-width digits (``１２３``),
+    ``12%`` (kept as 12: the unit is the indicator's), ``1.2万`` (= 12000), ``3亿`` (= 3e8). With
+    ``decimal=","``: ``1,5`` = 1.5, ``1.234,5`` and ``1 234,5`` = 1234.5. Missing: empty, ``-``, ``—``,
+    ``N/A``, ``NA``, ``null``, ``…`` and Excel's error values (``#N/A``, ``#DIV/0!``, ...).
+    Anything else -- ``1,5`` without ``decimal=","``, ``1,2,3``, ``1 5``, ``(12)``, ``inf`` --
+    raises ``ValueError``.
     """
     if text is None:
         return np.nan
     if isinstance(text, (int, float, np.integer, np.floating)) and not isinstance(text, bool):
-        return float(text)
+        v = float(text)
+        if np.isnan(v):
+            return np.nan
+        if not np.isfinite(v):
+            raise ValueError(text)
+        return v
     s = unicodedata.normalize("NFKC", str(text)).strip()
-    if s.casefold() in MISSING_TOKENS:
+    low = s.casefold()
+    if low in MISSING_TOKENS:
         return np.nan
-    s = s.replace(",", "").replace(" ", "").replace("\u00a0", "").replace("，", "")
+    if low in EXCEL_ERRORS:
+        return np.nan
+    s = re.sub(r"\s+", " ", s)
     if s.endswith("%"):
-        s = s[:-1]
+        s = s[:-1].rstrip()
     mult = 1.0
-    for suffix in sorted(_UNIT_SUFFIX, key=len, reverse=True):
+    for suffix in _SUFFIXES:
         if s.endswith(suffix):
             mult = _UNIT_SUFFIX[suffix]
-            s = s[: -len(suffix)]
+            s = s[: -len(suffix)].rstrip()
             break
-    if not _NUM_RE.match(s):
-        raise ValueError(text)
-    v = float(s) * mult
+    v = _number_text(s, decimal) * mult
     if not np.isfinite(v):
         raise ValueError(text)
     return v
 
 
+# ============================================================================================
+# reading files
+# ============================================================================================
+def _check_regular(path: Path, name: str) -> None:
+    """Only regular files are read: a directory, a device (``/dev/zero``) or a FIFO is refused
+    before anything is opened (their size says nothing about what reading them would cost)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise DataError("File not found. Check the path.", "找不到文件，请检查路径。", file=name) from None
+    except OSError as exc:
+        raise DataError(f"Cannot open it ({exc.strerror}).", f"无法打开（{exc.strerror}）。", file=name) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise DataError("This is a folder, not a file. Give the path of a CSV or XLSX file.",
+                        "这是文件夹而不是文件。请给出 CSV 或 XLSX 文件的路径。", file=name)
+    if not stat.S_ISREG(st.st_mode):
+        raise DataError("This is not a regular file (a device, a pipe or a socket). Give the path of a CSV or "
+                        "XLSX file.", "这不是普通文件（而是设备、管道或套接字）。请给出 CSV 或 XLSX 文件的路径。", file=name)
+    if st.st_size > limits.MAX_FILE_BYTES:
+        raise _too_big(name)
+
+
+def _too_big(name) -> DataError:
+    mb = MAX_BYTES // 2**20
+    return DataError(f"The file is larger than {mb} MB (the limit). Split it, or keep only the needed columns.",
+                     f"文件超过 {mb} MB（上限）。请拆分文件，或只保留需要的列。", file=name)
+
+
 def _decode(raw: bytes, name) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
+        return raw[3:].decode("utf-8", errors="strict")
     for enc in ("utf-8", "gb18030"):
         try:
-            text = raw.decode(enc)
+            return raw.decode(enc)
         except UnicodeDecodeError:
             continue
-        return text
     raise DataError("The file is neither UTF-8 nor GBK/GB18030 text. Save it as CSV (UTF-8) or XLSX.",
                     "文件既不是 UTF-8 也不是 GBK/GB18030 文本。请另存为 CSV（UTF-8）或 XLSX。", file=name)
 
@@ -78,124 +164,291 @@ def _decode(raw: bytes, name) -> str:
 def read_table(source, *, dtype=str, name=None, sheet=None) -> pd.DataFrame:
     """Read a CSV (any of the supported encodings) or XLSX into a DataFrame of strings.
 
-    ``source`` is a path, bytes, or a binary file-like object (an upload). Binary garbage, empty
-    files and files over :data:`MAX_BYTES` are rejected with a DataError naming the file.
+    ``source`` is a path, bytes, or a binary file-like object (an upload). Directories, devices and
+    pipes, binary garbage, empty files, files over the size limit and tables over the row, column or
+    cell limits (:mod:`iiscore.limits`) are rejected with a DataError naming the file. The frame's
+    ``attrs`` carry ``header_row`` and, for workbooks, ``rows`` (the spreadsheet row of each row).
     """
     if isinstance(source, (str, Path)):
         name = name or str(source)
         p = Path(source)
-        if not p.exists():
-            raise DataError("File not found. Check the path.", "找不到文件，请检查路径。", file=name)
-        if p.stat().st_size > MAX_BYTES:
-            raise DataError(f"The file is larger than {MAX_BYTES // 2**20} MB.",
-                            f"文件超过 {MAX_BYTES // 2**20} MB。", file=name)
-        raw = p.read_bytes()
+        _check_regular(p, name)
+        with open(p, "rb") as fh:
+            raw = fh.read(limits.MAX_FILE_BYTES + 1)
     elif isinstance(source, (bytes, bytearray)):
         raw = bytes(source)
     else:
         name = name or getattr(source, "name", None) or "upload"
-        raw = source.read()
+        raw = source.read(limits.MAX_FILE_BYTES + 1)
         if isinstance(raw, str):
             raw = raw.encode("utf-8")
     name = name or "data"
-    if len(raw) > MAX_BYTES:
-        raise DataError(f"The file is larger than {MAX_BYTES // 2**20} MB.",
-                        f"文件超过 {MAX_BYTES // 2**20} MB。", file=name)
+    if len(raw) > limits.MAX_FILE_BYTES or len(raw) > MAX_BYTES:
+        raise _too_big(name)
     if not raw.strip():
         raise DataError("The file is empty.", "文件是空的。", file=name)
     if raw[:4] == b"PK\x03\x04":
         return _read_xlsx(raw, name, sheet)
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise DataError("This is an old Excel .xls file. Save it as .xlsx or CSV (UTF-8).",
+                        "这是旧版 Excel .xls 文件。请另存为 .xlsx 或 CSV（UTF-8）。", file=name)
     if b"\x00" in raw[:4096]:
         raise DataError("This is not a CSV or XLSX file (binary content). Upload CSV or XLSX.",
                         "这不是 CSV 或 XLSX 文件（二进制内容）。请上传 CSV 或 XLSX。", file=name)
-    text = _decode(raw, name)
+    return _read_csv(_decode(raw, name), name)
+
+
+def _read_csv(text: str, name) -> pd.DataFrame:
+    first = text.split("\n", 1)[0]
+    if len(first) > limits.MAX_COLUMNS * (limits.MAX_TEXT + 3):
+        raise _limit_error(name, "header", len(first))
+    counts = {sep: first.count(sep) for sep in ("\t", ",", ";")}
+    sep = max(counts, key=lambda k: (counts[k], k == ","))
+    if counts[sep] == 0:
+        sep = ","
+    if counts[sep] + 1 > limits.MAX_COLUMNS:
+        raise _limit_error(name, "columns", counts[sep] + 1)
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=dtype, keep_default_na=False, skipinitialspace=True,
-                         sep=None if text.count("\t") > text.count(",") else ",", engine="python")
-    except (pd.errors.ParserError, csv_error()) as exc:
-        raise DataError(f"Cannot read it as CSV ({str(exc).splitlines()[0]}).",
-                        f"无法按 CSV 读取（{str(exc).splitlines()[0]}）。", file=name) from None
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, engine="c",
+                         skipinitialspace=True, nrows=limits.MAX_ROWS + 1, header=0, quotechar='"')
     except pd.errors.EmptyDataError:
         raise DataError("The file has no header row.", "文件没有表头行。", file=name) from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        msg = str(exc).splitlines()[0][:200]
+        raise DataError(f"Cannot read it as CSV ({msg}). Each row must have as many fields as the header.",
+                        f"无法按 CSV 读取（{msg}）。每行的字段数须与表头相同。", file=name) from None
+    if len(df) > limits.MAX_ROWS:
+        raise _limit_error(name, "rows", f"more than {limits.MAX_ROWS:,}")
+    if len(df) * max(1, len(df.columns)) > limits.MAX_CELLS:
+        raise _limit_error(name, "cells", len(df) * len(df.columns))
     df.columns = [unicodedata.normalize("NFKC", str(c)).strip() for c in df.columns]
+    df.attrs["header_row"] = 1
     return df
 
 
-def csv_error():
-    import csv
-    return csv.Error
+_LIMIT_WORDS = {
+    "rows": ("rows", "行", limits.MAX_ROWS), "columns": ("columns", "列", limits.MAX_COLUMNS),
+    "cells": ("cells", "个单元格", limits.MAX_CELLS), "header": ("characters in the header line", "个表头字符",
+                                                            limits.MAX_COLUMNS * (limits.MAX_TEXT + 3)),
+    "regions": ("regions", "个地区", limits.MAX_REGIONS), "indicators": ("indicators", "个指标", limits.MAX_INDICATORS),
+    "years": ("years", "个年份", limits.MAX_YEARS), "values": ("values (regions × indicators × years)",
+                                                          "个数值（地区 × 指标 × 年份）", limits.MAX_VALUES),
+}
 
 
-def _check_unpacked(raw: bytes, name) -> None:
-    """Refuse an .xlsx (a zip) that unpacks to more than :data:`MAX_BYTES`, before parsing.
+def _limit_error(name, what: str, got) -> DataError:
+    en, zh, cap = _LIMIT_WORDS[what]
+    got_s = f"{got:,}" if isinstance(got, int) else str(got)
+    return DataError(f"The table has {got_s} {en}; at most {cap:,} are accepted. Keep the needed part only "
+                     f"(or split it into several files).",
+                     f"表格有 {got_s} {zh}；最多接受 {cap:,} {zh}。请只保留需要的部分（或拆分为多个文件）。",
+                     file=name, parameter=None)
 
-    openpyxl reads every row before anything can be checked: a 185 KB file unpacking to 46 MB
-    took 20 s of CPU and 155 MB, and a 20 MB upload could unpack to gigabytes. The sizes come from
-    the zip's directory, which also bounds what zipfile inflates (it stops at the declared size)."""
-    import zipfile
 
+# -- workbooks: a streaming reader -------------------------------------------------------------
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _check_unpacked(raw: bytes, name) -> zipfile.ZipFile | None:
+    """Open the .xlsx (a zip) and refuse one that would unpack to more than the limit, before parsing.
+
+    The sizes come from the zip's directory, which also bounds what zipfile inflates (it stops at
+    the declared size)."""
     try:
-        total = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(raw)).infolist())
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+        total = sum(i.file_size for i in zf.infolist())
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        return  # not a readable zip: openpyxl's refusal below names the file
-    if total > MAX_BYTES:
-        mb, cap = total / 2**20, MAX_BYTES // 2**20
+        raise DataError("Cannot open the Excel file (it is not a valid .xlsx).",
+                        "无法打开 Excel 文件（不是有效的 .xlsx）。", file=name) from None
+    if total > limits.MAX_UNPACKED_BYTES:
+        mb, cap = total / 2**20, limits.MAX_UNPACKED_BYTES // 2**20
         raise DataError(f"The Excel file would unpack to {mb:.0f} MB (more than {cap} MB); "
                         "save only the data sheet, or save it as CSV.",
                         f"该 Excel 文件解压后达 {mb:.0f} MB（超过 {cap} MB）；请只保存数据工作表，或另存为 CSV。",
                         file=name)
+    return zf
+
+
+def _xml_text(el) -> str:
+    """Text of a shared or inline string (plain ``<t>`` or rich-text runs)."""
+    return "".join(t.text or "" for t in el.iter() if _local(t.tag) == "t")
+
+
+def _sheets(zf: zipfile.ZipFile, name) -> list[tuple[str, str]]:
+    """(sheet name, member path) in workbook order."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        wb = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        raise DataError("Cannot open the Excel file (no workbook part).", "无法打开 Excel 文件（缺少工作簿部分）。",
+                        file=name) from None
+    target = {}
+    for r in rels:
+        t = r.get("Target", "")
+        t = t.lstrip("/")
+        target[r.get("Id")] = t if t.startswith("xl/") else "xl/" + t
+    out = []
+    for el in wb.iter():
+        if _local(el.tag) == "sheet":
+            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+            if rid in target:
+                out.append((el.get("name", ""), target[rid]))
+    return out
+
+
+def _shared_strings(zf: zipfile.ZipFile, name) -> list[str]:
+    import xml.etree.ElementTree as ET
+
+    try:
+        data = zf.open("xl/sharedStrings.xml")
+    except KeyError:
+        return []
+    out = []
+    try:
+        for ev, el in ET.iterparse(data, events=("end",)):
+            if _local(el.tag) == "si":
+                out.append(_xml_text(el)[: limits.MAX_TEXT * 4])
+                el.clear()
+                if len(out) > limits.MAX_CELLS:
+                    raise _limit_error(name, "cells", f"more than {limits.MAX_CELLS:,}")
+    except ET.ParseError:
+        raise DataError("Cannot read the Excel file's text cells (corrupt sharedStrings).",
+                        "无法读取 Excel 文件的文本单元格（sharedStrings 已损坏）。", file=name) from None
+    return out
+
+
+def _sheet_cells(zf, member: str, strings: list, name, sheet_name: str) -> dict:
+    """row number -> {column number: text} of the cells present (sparse), within the limits."""
+    import xml.etree.ElementTree as ET
+
+    rows: dict = {}
+    n_cells = 0
+    try:
+        stream = zf.open(member)
+    except KeyError:
+        raise DataError(f"Cannot open sheet '{sheet_name}'.", f"无法打开工作表“{sheet_name}”。", file=name) from None
+    try:
+        for ev, el in ET.iterparse(stream, events=("end",)):
+            if _local(el.tag) != "c":
+                if _local(el.tag) == "row":
+                    el.clear()
+                continue
+            ref = el.get("r", "")
+            m = _CELL_REF.match(ref)
+            if not m:
+                el.clear()
+                continue
+            col, row = _col_index(m.group(1)), int(m.group(2))
+            t = el.get("t", "n")
+            v = f = None
+            for ch in el:
+                tag = _local(ch.tag)
+                if tag == "v":
+                    v = ch.text
+                elif tag == "f":
+                    f = ch.text or ""
+                elif tag == "is":
+                    v = _xml_text(ch)
+            if v is None and f is None:
+                el.clear()
+                continue
+            if col > limits.MAX_COLUMNS or row > limits.MAX_ROWS + 20:
+                raise DataError(
+                    f"Sheet '{sheet_name}' has a value in cell {ref}, beyond the limits of {limits.MAX_COLUMNS:,} "
+                    f"columns and {limits.MAX_ROWS:,} rows. Delete what lies outside the table (or save the table "
+                    f"alone as CSV).",
+                    f"工作表“{sheet_name}”的单元格 {ref} 有内容，超出 {limits.MAX_COLUMNS:,} 列、{limits.MAX_ROWS:,} 行的上限。"
+                    f"请删除表格以外的内容（或将表格单独另存为 CSV）。", file=name)
+            if v is None:  # a formula Excel never calculated: name it rather than read it as empty
+                text = f"formula ={f} (not calculated: open and save the file in Excel)"
+            elif t == "s":
+                try:
+                    text = strings[int(v)]
+                except (ValueError, IndexError):
+                    text = ""
+            elif t == "b":
+                text = "TRUE" if v == "1" else "FALSE"
+            else:  # n, str, inlineStr, e (errors such as #N/A keep their text)
+                text = v
+            rows.setdefault(row, {})[col] = text
+            n_cells += 1
+            if n_cells > limits.MAX_CELLS:
+                raise _limit_error(name, "cells", f"more than {limits.MAX_CELLS:,}")
+            el.clear()
+    except ET.ParseError:
+        raise DataError(f"Cannot read sheet '{sheet_name}' (corrupt XML).", f"无法读取工作表“{sheet_name}”（XML 已损坏）。",
+                        file=name) from None
+    return rows
 
 
 def _read_xlsx(raw: bytes, name, sheet) -> pd.DataFrame:
-    """Read the first sheet that has a ``region`` header (formulas read as their cached values)."""
-    import openpyxl
+    """Read the first sheet that has a ``region`` header (formulas read as their cached values).
 
-    _check_unpacked(raw, name)
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for corrupt files
-        raise DataError(f"Cannot open the Excel file ({type(exc).__name__}).",
-                        f"无法打开 Excel 文件（{type(exc).__name__}）。", file=name) from None
-    sheets = [sheet] if sheet else wb.sheetnames
-    for sn in sheets:
-        if sn not in wb.sheetnames:
-            raise DataError(f"No sheet named '{sn}'.", f"没有名为“{sn}”的工作表。", file=name)
-        rows = [list(r) for r in wb[sn].iter_rows(values_only=True)]
+    A streaming reader of the sheet's XML: only the cells present are read, so a sparse sheet with a
+    value in XFD1048576 costs what its two cells cost (and is refused by the limits), not 17 billion
+    padded cells.
+    """
+    zf = _check_unpacked(raw, name)
+    sheets = _sheets(zf, name)
+    names = [s for s, _ in sheets]
+    if sheet and sheet not in names:
+        raise DataError(f"No sheet named '{sheet}'.", f"没有名为“{sheet}”的工作表。", file=name)
+    strings = _shared_strings(zf, name)
+    for sn, member in sheets:
+        if sheet and sn != sheet:
+            continue
+        cells = _sheet_cells(zf, member, strings, name, sn)
+        if not cells:
+            continue
+        order = sorted(cells)
         # skip title rows (merged headers): the header is the first row containing 'region'/地区
-        for i, r in enumerate(rows[:20]):
-            cells = [("" if c is None else unicodedata.normalize("NFKC", str(c)).strip()) for c in r]
-            if any(c.casefold() in _REGION_HEADERS for c in cells):
-                header = cells
-                while header and header[-1] == "":
-                    header.pop()
-                formulas = None
-                body = []
-                for ri, row in enumerate(rows[i + 1:], start=i + 2):
-                    cells_out = []
-                    for ci, c in enumerate(row[: len(header)], start=1):
-                        if c is None:
-                            # a formula that Excel never calculated has no cached value: show the
-                            # formula so the parser names the cell, rather than reading it as empty
-                            if formulas is None:
-                                formulas = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)[sn]
-                            f = formulas.cell(row=ri, column=ci).value
-                            c = f"formula {f} (not calculated: open and save the file in Excel)" \
-                                if isinstance(f, str) and f.startswith("=") else ""
-                        cells_out.append(c if isinstance(c, (int, float)) else str(c))
-                    body.append(cells_out)
-                body = [b for b in body if any(str(c).strip() for c in b)]
-                df = pd.DataFrame(body, columns=header).astype(str)
-                df.attrs["sheet"] = sn
-                df.attrs["header_row"] = i + 1
-                return df
+        for hr in order[:20]:
+            hdr = cells[hr]
+            texts = {c: unicodedata.normalize("NFKC", str(v)).strip() for c, v in hdr.items()}
+            if not any(v.casefold() in _REGION_HEADERS for v in texts.values()):
+                continue
+            width = max(c for c, v in texts.items() if v)
+            header = [texts.get(c, "") for c in range(1, width + 1)]
+            body, rownums = [], []
+            for r in order:
+                if r <= hr:
+                    continue
+                vals = cells[r]
+                row = [str(vals.get(c, "")) for c in range(1, width + 1)]
+                if any(x.strip() for x in row):
+                    body.append(row)
+                    rownums.append(r)
+            if len(body) > limits.MAX_ROWS:
+                raise _limit_error(name, "rows", len(body))
+            df = pd.DataFrame(body, columns=header, dtype=object) if body else pd.DataFrame(columns=header)
+            df = df.astype(str)
+            df.attrs["sheet"] = sn
+            df.attrs["header_row"] = hr
+            df.attrs["rows"] = rownums
+            return df
     raise DataError("No sheet has a header row with a 'region' (地区) column.",
                     "没有工作表含有带“region”（地区）列的表头行。", file=name)
 
 
-_REGION_HEADERS = {"region", "地区", "省份", "省份/地区", "region_zh", "province"}
-_YEAR_HEADERS = {"year", "年份", "年"}
+_REGION_HEADERS = {"region", "地区", "省份", "省份/地区", "region_zh", "province", "地区 region"}
+_YEAR_HEADERS = {"year", "年份", "年", "年份 year"}
 _IND_HEADERS = {"indicator", "指标", "indicator_id"}
 _VAL_HEADERS = {"value", "值", "数值"}
+_META_COLUMNS = {"source", "provenance", "note", "notes", "unit", "备注", "来源", "name_en", "name_zh",
+                 "region_en", "region_zh", "adcode", "method", "来源类型", "来源类型 provenance"}
 
 
 def _find(cols, names):
@@ -205,11 +458,42 @@ def _find(cols, names):
     return None
 
 
+# ============================================================================================
+# the data set
+# ============================================================================================
 @dataclass(frozen=True)
 class Coverage:
     by_region: pd.Series      # share of non-missing leaf values per region (0-1)
     by_indicator: pd.Series   # share of non-missing values per indicator (0-1)
     missing: pd.DataFrame     # region, year, indicator of each missing value
+
+
+def _region_aliases(regions, region_info) -> dict:
+    """:func:`iiscore.names.key` of id / full / short / English name / adcode / ISO code -> region id.
+
+    Ids come first: an id always means its own region. The English name's parts (``Xizang
+    (Tibet)``) are aliases too, as whole words.
+    """
+    alias = {}
+    for r in regions:
+        alias.setdefault(name_key(r), r)
+    if region_info is None:
+        return alias
+    cols = [c for c in ("name_zh", "name_zh_short", "name_en", "adcode", "iso_3166_2") if c in region_info.columns]
+    for r, row in zip(region_info.index, region_info[cols].to_dict("records")):
+        alias.setdefault(name_key(r), r)
+        for c in cols:
+            v = row[c]
+            if v is None or (isinstance(v, float) and np.isnan(v)) or not str(v).strip():
+                continue
+            if c == "adcode" and isinstance(v, (float, np.floating)) and float(v).is_integer():
+                v = int(v)
+            alias.setdefault(name_key(v), r)
+            if c == "name_en":  # 'Xizang (Tibet)' also answers to 'Xizang' and 'Tibet'
+                for part in re.split(r"[()]", str(v)):
+                    if part.strip():
+                        alias.setdefault(name_key(part), r)
+    return alias
 
 
 class Dataset:
@@ -218,26 +502,28 @@ class Dataset:
     ``long`` has columns ``region, year, indicator, value`` and whatever extra columns the source
     had (``source``, ``provenance``, ...). ``region_info`` (optional) is indexed by region id and
     may carry ``name_zh``, ``name_zh_short``, ``name_en``, ``adcode`` for name resolution.
+    ``name_map`` lists the names of the source that were mapped onto region ids, ``notes`` what the
+    loader did (bilingual pairs).
     """
 
-    __slots__ = ("_long", "_regions", "_years", "_indicators", "_cube", "_info", "_alias", "name")
+    __slots__ = ("_long", "_regions", "_years", "_indicators", "_cube", "_info", "_alias", "name",
+                 "name_map", "notes")
 
     def __init__(self, long: pd.DataFrame, region_info: pd.DataFrame | None = None,
-                 name: str = "data", regions=None, _alias=None):
+                 name: str = "data", regions=None, _alias=None, name_map=(), notes=()):
         long = long.copy()
         long["year"] = long["year"].astype(int)
         long["value"] = long["value"].astype(float)
         if regions is None:
-            regions = (tuple(region_info.index) if region_info is not None
-                       else tuple(dict.fromkeys(long["region"])))
-            present = set(long["region"])
-            regions = tuple(r for r in regions if r in present)
+            regions = tuple(dict.fromkeys(long["region"]))
         object.__setattr__(self, "_long", long)
         object.__setattr__(self, "_regions", tuple(regions))
         object.__setattr__(self, "_years", tuple(sorted(set(long["year"]))))
         object.__setattr__(self, "_indicators", tuple(dict.fromkeys(long["indicator"])))
         object.__setattr__(self, "_info", None if region_info is None else region_info.copy())
         object.__setattr__(self, "name", name)
+        object.__setattr__(self, "name_map", tuple(name_map))
+        object.__setattr__(self, "notes", tuple(notes))
         # one regions × indicators matrix per year, filled by integer codes (no pivot per year)
         ridx, iidx = pd.Index(self._regions, name="region"), pd.Index(self._indicators, name="indicator")
         r = ridx.get_indexer(long["region"])
@@ -292,18 +578,25 @@ class Dataset:
         m = self._cube[year]
         return (m if indicators is None else m.reindex(columns=list(indicators))).copy()
 
-    def resolve_region(self, name) -> str:
-        key = str(name).strip().casefold()
-        if key in self._alias:
-            return self._alias[key]
-        # a full name like 广西壮族自治区 given where ids are short names, or the other way round
-        for r in self._regions:
-            if key.startswith(str(r).casefold()) or str(r).casefold().startswith(key) and len(key) >= 2:
-                return r
-        raise DataError(
-            f"Unknown region '{name}'. Use a name from the data, e.g. {', '.join(map(str, self._regions[:3]))}.",
-            f"未知地区“{name}”。请使用数据中的地区名，如 {'、'.join(map(str, self._regions[:3]))}。",
-            parameter="region")
+    def resolve_region(self, name, parameter: str = "region") -> str:
+        """Region id from its id, full, short or English name, adcode or ISO code, or the spelling
+        the source used -- matched exactly (case and width insensitive), never by prefix.
+
+        Raises
+        ------
+        DataError
+            Unknown name (parameter ``parameter``), with the closest names as suggestions.
+        """
+        k = name_key(name)
+        r = self._alias.get(k)
+        if r is not None and r in set(self._regions):
+            return r
+        present = set(self._regions)
+        aliases = {a: v for a, v in self._alias.items() if v in present}
+        en, zh = did_you_mean(name, aliases, self._regions)
+        shown = str(name) if len(str(name)) <= 60 else str(name)[:59] + "…"
+        raise DataError(f"Unknown region '{shown}' (names must match exactly).{en}",
+                        f"未知地区“{shown}”（名称须完全一致）。{zh}", parameter=parameter)
 
     def region_name(self, region, lang: str = "zh") -> str:
         if self._info is not None and region in self._info.index:
@@ -315,8 +608,8 @@ class Dataset:
     def replace_values(self, changes: pd.DataFrame) -> "Dataset":
         """A new Dataset with ``changes`` (region, year, indicator, value) applied.
 
-        Replaced rows get ``provenance = 'scenario'`` when the table has that column, so an edited
-        value is never presented as a published statistic.
+        Replaced and added rows get ``provenance = 'scenario'`` (the column is added when the source
+        had none), so an edited value is never presented as a published statistic.
         """
         key = ["region", "year", "indicator"]
         ch = changes[key + ["value"]].copy()
@@ -327,14 +620,16 @@ class Dataset:
         where = np.array([pos.get(k, -1) for k in zip(ch["region"], ch["year"], ch["indicator"])], dtype=int)
         hit = where >= 0
         long = long.copy()
+        if "provenance" not in long.columns:
+            long["provenance"] = "uploaded"
         vcol = long.columns.get_loc("value")
         long.iloc[where[hit], vcol] = ch["value"].to_numpy(float)[hit]
-        if "provenance" in long.columns:
-            long.iloc[where[hit], long.columns.get_loc("provenance")] = "scenario"
+        long.iloc[where[hit], long.columns.get_loc("provenance")] = "scenario"
         if (~hit).any():
-            long = pd.concat([long, ch[~hit]], ignore_index=True)
+            long = pd.concat([long, ch[~hit].assign(provenance="scenario")], ignore_index=True)
         regions = self._regions + tuple(r for r in dict.fromkeys(ch.loc[~hit, "region"]) if r not in self._regions)
-        return Dataset(long, self._info, self.name, regions, _alias=self._alias)
+        return Dataset(long, self._info, self.name, regions, _alias=self._alias, name_map=self.name_map,
+                       notes=self.notes)
 
     def coverage(self, indicators=None, years=None) -> Coverage:
         inds = list(indicators or self._indicators)
@@ -351,81 +646,193 @@ class Dataset:
         return Coverage(by_region.reindex(list(self._regions)), by_ind.reindex(inds), miss)
 
 
-def _parse_values(series: pd.Series, name, rows, column) -> np.ndarray:
-    out = np.empty(len(series))
-    for i, (v, row) in enumerate(zip(series.tolist(), rows)):
+# ============================================================================================
+# loading
+# ============================================================================================
+def _short(text, n: int = 40) -> str:
+    t = str(text)
+    return t if len(t) <= n else t[: n - 1] + "…"
+
+
+def _parse_values(series: pd.Series, name, rows, column, decimal: str, errors: list) -> np.ndarray:
+    """Numbers of a column: a vectorised path for plain numbers, :func:`parse_number` for the rest.
+
+    Cells holding an Excel error value are appended to ``errors`` as (row, column, text)."""
+    text = series.astype(str).map(lambda v: v.strip()) if series.dtype == object else series.astype(str)
+    plain = text.str.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?") if decimal == "." else \
+        text.str.fullmatch(r"[+-]?\d+")
+    out = np.full(len(text), np.nan)
+    if plain.any():
+        out[plain.to_numpy()] = pd.to_numeric(text[plain], errors="coerce").to_numpy(float)
+    rest = np.flatnonzero(~plain.to_numpy())
+    vals = text.to_numpy()
+    for i in rest:
+        v = vals[i]
         try:
-            out[i] = parse_number(v)
+            out[i] = parse_number(v, decimal)
         except ValueError:
-            raise DataError(
-                f"'{v}' is not a number. Write a plain number (1234, 1,234, 1.2万, 12%) or leave it "
-                f"empty / '-' for a missing value.",
-                f"“{v}”不是数字。请填写数字（如 1234、1,234、1.2万、12%），缺失值请留空或填“-”。",
-                file=name, row=row, column=column) from None
+            out[i] = np.inf  # reported below with its row
+        else:
+            if unicodedata.normalize("NFKC", v).strip().casefold() in EXCEL_ERRORS:
+                errors.append((int(rows[i]), column, unicodedata.normalize("NFKC", v).strip()))
+    bad = ~np.isfinite(out) & ~np.isnan(out)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        v = vals[i]
+        hint_en = (" (a decimal comma? choose decimal comma when loading)" if decimal == "." and
+                   re.fullmatch(r"[+-]?\d+,\d+", str(v).strip()) else "")
+        hint_zh = "（若是小数逗号，请在加载时选择“小数逗号”）" if hint_en else ""
+        raise DataError(
+            f"'{_short(v)}' is not a number{hint_en}. Write a plain number (1234, 1,234, 1.2万, 12%) or leave it "
+            f"empty / '-' for a missing value.",
+            f"“{_short(v)}”不是数字{hint_zh}。请填写数字（如 1234、1,234、1.2万、12%），缺失值请留空或填“-”。",
+            file=name, row=int(rows[i]), column=_short(column))
     return out
 
 
+def _map_regions(raw: np.ndarray, region_info, name, rows, column):
+    """Region ids for the names of the file (exact matches onto ``region_info``; others kept).
+
+    Returns (ids, name_map, aliases): ``name_map`` is ((written, id), ...) for every name that was
+    mapped onto a different id; ``aliases`` maps the keys of the written names to their ids.
+    """
+    ref = _region_aliases(tuple(region_info.index), region_info) if region_info is not None else {}
+    first_row, to_id, by_id = {}, {}, {}
+    for v, row in zip(raw, rows):
+        if v in to_id:
+            continue
+        first_row[v] = int(row)
+        k = name_key(v)
+        rid = ref.get(k, v)
+        to_id[v] = rid
+        by_id.setdefault(rid, {}).setdefault(k, v)
+    for rid, spellings in by_id.items():
+        if len(spellings) > 1:
+            a, b = list(spellings.values())[:2]
+            raise DataError(
+                f"'{_short(a)}' (row {first_row[a]}) and '{_short(b)}' (row {first_row[b]}) both name the region "
+                f"{rid}. Use one spelling per region.",
+                f"“{_short(a)}”（第 {first_row[a]} 行）与“{_short(b)}”（第 {first_row[b]} 行）指的是同一地区 {rid}。"
+                f"每个地区请只用一种写法。", file=name, row=first_row[b], column=column)
+    name_map = tuple((v, rid) for v, rid in to_id.items() if v != rid)
+    aliases = {name_key(v): rid for v, rid in to_id.items()}
+    return np.array([to_id[v] for v in raw], dtype=object), name_map, aliases
+
+
+def _notes_for(name_map, excel_errors, regions, region_info) -> list:
+    notes = []
+    if name_map:
+        shown = ", ".join(f"{a} → {b}" for a, b in name_map[:12]) + (" …" if len(name_map) > 12 else "")
+        shown_zh = "，".join(f"{a} → {b}" for a, b in name_map[:12]) + (" …" if len(name_map) > 12 else "")
+        notes.append((f"{len(name_map)} region name(s) mapped onto the reference list: {shown}.",
+                      f"{len(name_map)} 个地区名已对应到参考名单：{shown_zh}。"))
+    if excel_errors:
+        shown = ", ".join(f"row {r} column '{_short(c, 20)}' ({t})" for r, c, t in excel_errors[:8])
+        shown_zh = "，".join(f"第 {r} 行“{_short(c, 20)}”列（{t}）" for r, c, t in excel_errors[:8])
+        more = " …" if len(excel_errors) > 8 else ""
+        notes.append((f"{len(excel_errors)} cell(s) hold spreadsheet error values, read as missing values: "
+                      f"{shown}{more}.",
+                      f"{len(excel_errors)} 个单元格为表格公式错误值，按缺失值读取：{shown_zh}{more}。"))
+    if region_info is not None:
+        known = [r for r in region_info.index if r in set(regions)]
+        if known and len(known) >= len(region_info) / 2 and len(known) < len(region_info):
+            lack = [r for r in region_info.index if r not in set(regions)]
+            notes.append((f"{len(lack)} region(s) of the reference list are not in the data: {', '.join(map(str, lack))}.",
+                          f"参考名单中有 {len(lack)} 个地区不在数据中：{'、'.join(map(str, lack))}。"))
+    return notes
+
+
 def load_data(source, framework=None, *, name=None, region_info: pd.DataFrame | None = None,
-              sheet=None) -> Dataset:
+              sheet=None, decimal: str = ".") -> Dataset:
     """Load indicator data (long or wide; CSV in UTF-8/BOM/GBK, or XLSX) and validate it.
 
-    With ``framework``, indicator columns or ids are resolved (id, Chinese or English name) and
+    With ``framework``, indicator columns or ids are resolved (id, Chinese or English name; exact) and
     checked: unknown indicators are an error naming the column or row, and every framework leaf
-    must have data. Regions may be written as ids, full, short or English names when
-    ``region_info`` is given; they are mapped to the ids.
+    must have data. Regions may be written as ids, full, short or English names, adcodes or ISO codes
+    when ``region_info`` is given; they are mapped to the ids, exactly, and reported.
+
+    Parameters
+    ----------
+    decimal : {".", ","}
+        The decimal mark of the numbers; ``","`` reads ``1,5`` as 1.5 (and ``.`` or a space as the
+        thousands separator). Never guessed.
 
     Raises
     ------
     DataError
         With the file, the row (as a spreadsheet counts it, header = 1) and the column.
     """
+    from .errors import check_choice
+
+    check_choice("decimal", decimal, DECIMALS)
     if isinstance(source, pd.DataFrame):
         df = source.astype(object).copy()
         df.columns = [str(c).strip() for c in df.columns]
         name = name or "table"
         header_row = 1
+        rownums = None
     else:
         name = name or (str(source) if isinstance(source, (str, Path)) else (getattr(source, "name", None) or "upload"))
         df = read_table(source, name=name, sheet=sheet)
         header_row = df.attrs.get("header_row", 1)
-    rows = np.arange(len(df)) + header_row + 1
+        rownums = df.attrs.get("rows")
+    rows = np.asarray(rownums, dtype=np.int64) if rownums is not None else np.arange(len(df)) + header_row + 1
     cols = list(df.columns)
+    long_header = [c for c in cols if len(str(c)) > limits.MAX_TEXT]
+    if long_header:
+        raise DataError(f"A header has {len(long_header[0]):,} characters (at most {limits.MAX_TEXT}).",
+                        f"某个表头有 {len(long_header[0]):,} 个字符（最多 {limits.MAX_TEXT} 个）。", file=name,
+                        column=_short(long_header[0]))
     rcol = _find(cols, _REGION_HEADERS)
     ycol = _find(cols, _YEAR_HEADERS)
     if rcol is None:
-        raise DataError(f"No 'region' column. Columns found: {', '.join(cols[:8])}.",
-                        f"缺少“region”（地区）列。已有列：{'、'.join(cols[:8])}。", file=name)
+        raise DataError(f"No 'region' column. Columns found: {', '.join(_short(c, 30) for c in cols[:8])}.",
+                        f"缺少“region”（地区）列。已有列：{'、'.join(_short(c, 30) for c in cols[:8])}。", file=name)
     if ycol is None:
         raise DataError("No 'year' column. Add a year column (e.g. 2023).",
                         "缺少“year”（年份）列，请添加年份列（如 2023）。", file=name)
-    dup_cols = [c for c in cols if cols.count(c) > 1]
+    counts = Counter(cols)
+    dup_cols = [c for c in cols if counts[c] > 1]
     if dup_cols:
-        raise DataError(f"Column '{dup_cols[0]}' appears more than once.",
-                        f"列“{dup_cols[0]}”出现了不止一次。", file=name, column=dup_cols[0])
+        raise DataError(f"Column '{_short(dup_cols[0])}' appears more than once.",
+                        f"列“{_short(dup_cols[0])}”出现了不止一次。", file=name, column=_short(dup_cols[0]))
     icol, vcol = _find(cols, _IND_HEADERS), _find(cols, _VAL_HEADERS)
-    # the region id: full/short/English names map onto region_info's index
+    # note rows (the template's English names and units) start with '#'
     regions_raw = df[rcol].map(lambda v: unicodedata.normalize("NFKC", str(v)).strip())
+    keep = ~regions_raw.str.startswith("#").to_numpy()
+    if not keep.all():
+        df, regions_raw, rows = df.loc[keep].reset_index(drop=True), regions_raw[keep].reset_index(drop=True), rows[keep]
+    if len(df) == 0:
+        raise DataError("The table has no data rows.", "表格没有数据行。", file=name)
     years_raw = df[ycol].map(lambda v: unicodedata.normalize("NFKC", str(v)).strip())
     for v, row in zip(regions_raw, rows):
         if not v or v.casefold() in MISSING_TOKENS:
-            raise DataError("Empty region name.", "地区名为空。", file=name, row=int(row), column=rcol)
-    years = np.empty(len(df), dtype=int)
-    for i, (v, row) in enumerate(zip(years_raw, rows)):
-        try:
-            f = float(v)
-            if not 1900 <= f <= 2200 or f != int(f):
-                raise ValueError
-            years[i] = int(f)
-        except ValueError:
-            raise DataError(f"'{v}' is not a year. Write a four-digit year such as 2023.",
-                            f"“{v}”不是年份。请写四位年份，如 2023。", file=name, row=int(row), column=ycol) from None
-    regions = _map_regions(regions_raw, region_info, name, rows, rcol)
+            raise DataError("Empty region name.", "地区名为空。", file=name, row=int(row), column=_short(rcol))
+        if len(v) > limits.MAX_TEXT:
+            raise DataError(f"A region name has {len(v):,} characters (at most {limits.MAX_TEXT}).",
+                            f"地区名有 {len(v):,} 个字符（最多 {limits.MAX_TEXT} 个）。", file=name, row=int(row),
+                            column=_short(rcol))
+    yv = pd.to_numeric(years_raw, errors="coerce").to_numpy(float)
+    okyear = np.isfinite(yv) & (yv >= 1900) & (yv <= 2200) & (yv == np.floor(yv))
+    if not okyear.all():
+        i = int(np.flatnonzero(~okyear)[0])
+        raise DataError(f"'{_short(years_raw.iloc[i])}' is not a year. Write a four-digit year such as 2023.",
+                        f"“{_short(years_raw.iloc[i])}”不是年份。请写四位年份，如 2023。", file=name, row=int(rows[i]),
+                        column=_short(ycol))
+    years = yv.astype(int)
+    if len(set(years)) > limits.MAX_YEARS:
+        raise _limit_error(name, "years", len(set(years)))
+    regions, name_map, user_alias = _map_regions(regions_raw.to_numpy(), region_info, name, rows, _short(rcol))
+    n_regions = len(set(regions))
+    if n_regions > limits.MAX_REGIONS:
+        raise _limit_error(name, "regions", n_regions)
+    excel_errors: list = []
     if icol is not None and vcol is not None:
-        inds = df[icol].map(lambda v: str(v).strip())
-        vals = _parse_values(df[vcol], name, rows, vcol)
+        inds = df[icol].map(lambda v: unicodedata.normalize("NFKC", str(v)).strip())
+        vals = _parse_values(df[vcol], name, rows, vcol, decimal, excel_errors)
         extras = [c for c in cols if c not in (rcol, ycol, icol, vcol)]
         long = pd.DataFrame({"region": regions, "year": years, "indicator": inds.to_numpy(),
-                             "value": vals, "_row": rows})
+                             "value": vals, "_row": rows, "_as_written": regions_raw.to_numpy()})
         for c in extras:
             long[c] = df[c].to_numpy()
         if framework is not None:
@@ -434,50 +841,75 @@ def load_data(source, framework=None, *, name=None, region_info: pd.DataFrame | 
                 if v not in resolved:
                     try:
                         resolved[v] = framework.resolve(v)
-                    except Exception:
+                    except Exception as exc:
+                        hint = getattr(exc, "en", "")
+                        hint = hint[hint.find("Did you mean"):] if "Did you mean" in hint else ""
+                        hint_zh = getattr(exc, "zh", "")
+                        hint_zh = hint_zh[hint_zh.find("是否指"):] if "是否指" in hint_zh else ""
                         raise DataError(
-                            f"Unknown indicator '{v}'. Use an indicator id or name from the framework.",
-                            f"未知指标“{v}”。请使用框架中的指标编号或名称。", file=name, row=int(row), column=icol) from None
+                            f"Unknown indicator '{_short(v)}'. Use an indicator id or name from the framework. {hint}",
+                            f"未知指标“{_short(v)}”。请使用框架中的指标编号或名称。{hint_zh}", file=name, row=int(row),
+                            column=_short(icol)) from None
             long["indicator"] = long["indicator"].map(resolved)
+        if long["indicator"].nunique() > limits.MAX_INDICATORS:
+            raise _limit_error(name, "indicators", int(long["indicator"].nunique()))
     else:
         value_cols = [c for c in cols if c not in (rcol, ycol)]
-        meta_cols = {"source", "provenance", "note", "notes", "unit", "备注", "来源", "name_en", "name_zh",
-                     "region_en", "region_zh", "adcode"}
-        value_cols = [c for c in value_cols if c.casefold() not in meta_cols]
+        value_cols = [c for c in value_cols if c.casefold() not in _META_COLUMNS]
         if not value_cols:
             raise DataError("No indicator columns: a wide table needs region, year and one column per indicator.",
                             "没有指标列：宽表需要 region、year 以及每个指标一列。", file=name)
+        if len(value_cols) > limits.MAX_INDICATORS:
+            raise _limit_error(name, "indicators", len(value_cols))
         ids = {}
         for c in value_cols:
             if framework is not None:
                 try:
                     ids[c] = framework.resolve(c)
-                except Exception:
-                    raise DataError(f"Unknown indicator column '{c}'. Rename it to an indicator id or name "
-                                    f"from the framework, or remove it.",
-                                    f"未知的指标列“{c}”。请改为框架中的指标编号或名称，或删除该列。",
-                                    file=name, column=c) from None
+                except Exception as exc:
+                    hint = getattr(exc, "en", "")
+                    hint = hint[hint.find("Did you mean"):] if "Did you mean" in hint else ""
+                    hint_zh = getattr(exc, "zh", "")
+                    hint_zh = hint_zh[hint_zh.find("是否指"):] if "是否指" in hint_zh else ""
+                    raise DataError(f"Unknown indicator column '{_short(c)}'. Rename it to an indicator id or name "
+                                    f"from the framework, or remove it. {hint}",
+                                    f"未知的指标列“{_short(c)}”。请改为框架中的指标编号或名称，或删除该列。{hint_zh}",
+                                    file=name, column=_short(c)) from None
             else:
                 ids[c] = c
+        twice = [i for i, n in Counter(ids.values()).items() if n > 1]
+        if twice:
+            both = [c for c in value_cols if ids[c] == twice[0]][:2]
+            raise DataError(f"Columns '{_short(both[0])}' and '{_short(both[1])}' both hold indicator {twice[0]}.",
+                            f"列“{_short(both[0])}”与“{_short(both[1])}”是同一指标 {twice[0]}。", file=name,
+                            column=_short(both[1]))
+        extras = [c for c in cols if c not in (rcol, ycol) and c not in ids]
         parts = []
         for c in value_cols:
-            parts.append(pd.DataFrame({"region": regions, "year": years, "indicator": ids[c],
-                                       "value": _parse_values(df[c], name, rows, c), "_row": rows}))
+            part = pd.DataFrame({"region": regions, "year": years, "indicator": ids[c],
+                                 "value": _parse_values(df[c], name, rows, c, decimal, excel_errors), "_row": rows,
+                                 "_as_written": regions_raw.to_numpy()})
+            for e in extras:
+                part[e] = df[e].to_numpy()
+            parts.append(part)
         long = pd.concat(parts, ignore_index=True)
+    n_ind = long["indicator"].nunique()
+    if n_regions * n_ind * len(set(years)) > limits.MAX_VALUES:
+        raise _limit_error(name, "values", n_regions * n_ind * len(set(years)))
     dup = long.duplicated(["region", "year", "indicator"], keep="first")
     if dup.any():
         first = long[dup].iloc[0]
         raise DataError(
-            f"Duplicate row for region '{first['region']}', year {first['year']}, indicator "
-            f"'{first['indicator']}'. Keep one row per region, year and indicator.",
-            f"地区“{first['region']}”、{first['year']} 年、指标“{first['indicator']}”有重复行。"
-            f"每个地区、年份、指标只保留一行。", file=name, row=int(first["_row"]), column=rcol)
-    long = long.drop(columns="_row")
+            f"Duplicate row for region '{_short(first['_as_written'])}', year {first['year']}, indicator "
+            f"'{_short(first['indicator'])}'. Keep one row per region, year and indicator.",
+            f"地区“{_short(first['_as_written'])}”、{first['year']} 年、指标“{_short(first['indicator'])}”有重复行。"
+            f"每个地区、年份、指标只保留一行。", file=name, row=int(first["_row"]), column=_short(rcol))
+    long = long.drop(columns=["_row", "_as_written"])
     if framework is not None:
         have = set(long["indicator"])
         unknown = [i for i in dict.fromkeys(long["indicator"]) if i not in framework.ids]
         if unknown:
-            raise DataError(f"Unknown indicator '{unknown[0]}'.", f"未知指标“{unknown[0]}”。", file=name)
+            raise DataError(f"Unknown indicator '{_short(unknown[0])}'.", f"未知指标“{_short(unknown[0])}”。", file=name)
         nonleaf = [i for i in have if not framework.is_leaf(i)]
         if nonleaf:
             raise DataError(f"'{nonleaf[0]}' is an aggregate in the framework, not an indicator; "
@@ -489,52 +921,20 @@ def load_data(source, framework=None, *, name=None, region_info: pd.DataFrame | 
                             f"框架中的指标 {'、'.join(lacking)} 没有数据。", file=name)
         order = {k: i for i, k in enumerate(framework.leaves)}
         long = long.sort_values("indicator", key=lambda s: s.map(order), kind="stable")
+    if "provenance" not in long.columns:
+        long["provenance"] = "uploaded"
     # A region-year with no row for some indicator is a missing value, not an error: it is kept
     # as NaN in the matrices and listed by coverage(), so nothing is dropped silently.
-    regs = list(dict.fromkeys(long["region"]))
+    regs = tuple(dict.fromkeys(regions))
     info = None
     if region_info is not None:
         info = region_info.loc[[r for r in region_info.index if r in set(regs)]]
         extra = [r for r in regs if r not in region_info.index]
         if extra:
             info = pd.concat([info, pd.DataFrame(index=pd.Index(extra, name=info.index.name))])
-    return Dataset(long.reset_index(drop=True), info, name=str(name),
-                   regions=tuple(regs) if info is None else None)
-
-
-def _region_aliases(regions, region_info) -> dict:
-    """casefolded id / full / short / English name / adcode -> region id."""
-    alias = {str(r).casefold(): r for r in regions}
-    if region_info is None:
-        return alias
-    cols = [c for c in ("name_zh", "name_zh_short", "name_en", "adcode", "iso_3166_2") if c in region_info.columns]
-    for r, row in zip(region_info.index, region_info[cols].to_dict("records")):
-        for c in cols:
-            v = row[c]
-            if v is None or (isinstance(v, float) and np.isnan(v)) or not str(v).strip():
-                continue
-            alias.setdefault(str(v).strip().casefold(), r)
-            if c == "name_en":  # 'Xizang (Tibet)' also answers to 'Xizang' and 'Tibet'
-                for part in re.split(r"[()]", str(v)):
-                    if part.strip():
-                        alias.setdefault(part.strip().casefold(), r)
-    return alias
-
-
-def _map_regions(raw: pd.Series, region_info, name, rows, column) -> np.ndarray:
-    if region_info is None:
-        return raw.to_numpy()
-    alias = _region_aliases(tuple(region_info.index), region_info)
-    out = []
-    for v, row in zip(raw, rows):
-        k = v.casefold()
-        if k in alias:
-            out.append(alias[k])
-            continue
-        cand = [r for a, r in alias.items() if len(k) >= 2 and (a.startswith(k) or k.startswith(a)) and len(a) >= 2]
-        cand = list(dict.fromkeys(cand))
-        if len(cand) == 1:
-            out.append(cand[0])
-        else:
-            out.append(v)  # a region not in the reference list is kept under its own name
-    return np.array(out, dtype=object)
+    alias = _region_aliases(regs, info)
+    for k, v in user_alias.items():
+        alias.setdefault(k, v)
+    notes = _notes_for(name_map, excel_errors, regs, region_info)
+    return Dataset(long.reset_index(drop=True), info, name=str(name), regions=regs, _alias=alias,
+                   name_map=name_map, notes=notes)

@@ -17,6 +17,27 @@ import numpy as np
 import pandas as pd
 
 from .errors import FrameworkError
+from .names import did_you_mean as _did_you_mean
+from .names import key as _key
+
+#: Node ids that would collide with the columns of the score tables (``region``, ``rank``).
+RESERVED_IDS = ("region", "rank")
+#: Largest framework accepted (nodes; any depth up to the number of nodes).
+MAX_NODES = 5000
+
+
+def _num(text: str) -> float:
+    """A number written in a cell, or NaN (``float`` of the text, overflow included)."""
+    try:
+        return float(text)
+    except (TypeError, ValueError, OverflowError):
+        return float("nan")
+
+
+def _short(text, n: int = 60) -> str:
+    """Text from outside (a file, a link) cut to ``n`` characters for a message."""
+    t = str(text)
+    return t if len(t) <= n else t[: n - 1] + "…"
 
 REQUIRED_COLUMNS = ("id", "parent", "weight", "direction", "name_zh", "name_en")
 
@@ -71,18 +92,28 @@ class Framework:
         object.__setattr__(self, "_levels", tuple(levels))
         object.__setattr__(self, "_depth", depth)
         alias: dict[str, str] = {}
+        for n in nodes:  # ids first: an id always means its own node
+            alias.setdefault(_key(n.id), n.id)
         for n in nodes:
-            for key in (n.id, n.name_zh, n.name_en):
-                if key:
-                    alias.setdefault(str(key).strip().casefold(), n.id)
+            for k in (n.name_zh, n.name_en):
+                if k:
+                    alias.setdefault(_key(k), n.id)
         object.__setattr__(self, "_alias", alias)
+        local = {}
+        for p, kids in self._children.items():
+            if kids:
+                w = np.array([self._nodes[k].weight for k in kids], dtype=float)
+                for k, v in zip(kids, w / w.sum()):
+                    local[k] = float(v)
         gw = pd.Series(1.0, index=list(self._leaves))
+        vals = []
         for leaf in self._leaves:
             w, node = 1.0, leaf
             while self._nodes[node].parent is not None:
-                w *= self.local_weights(self._nodes[node].parent)[node]
+                w *= local[node]
                 node = self._nodes[node].parent
-            gw[leaf] = w
+            vals.append(w)
+        gw[:] = vals
         object.__setattr__(self, "_global", gw)
 
     def __setattr__(self, key, value):
@@ -215,16 +246,22 @@ class Framework:
         return Framework(tuple(nodes), self._source)
 
     # -- lookup ------------------------------------------------------------------------------
-    def resolve(self, name: str) -> str:
-        """Node id from an id, a Chinese name or an English name (case-insensitive)."""
-        key = str(name).strip().casefold()
-        if key in self._alias:
-            return self._alias[key]
+    def resolve(self, name: str, parameter: str = "indicator") -> str:
+        """Node id from an id, a Chinese name or an English name.
+
+        Matching is exact up to case, letter width and surrounding spaces (:func:`iiscore.names.key`),
+        never by prefix; an unknown name is a FrameworkError suggesting the closest names.
+        """
+        k = _key(name)
+        if k in self._alias:
+            return self._alias[k]
+        shown = {a: f"{self._nodes[i].name_zh or i} ({i})" for a, i in self._alias.items()}
+        en, zh = _did_you_mean(name, shown, self._leaves)
         raise FrameworkError(
-            f"Unknown indicator or node '{name}'. Use an id, Chinese or English name from the "
-            f"framework (e.g. {', '.join(self._leaves[:3])}).",
-            f"未知的指标或节点“{name}”。请使用框架中的编号、中文名或英文名（如 {'、'.join(self._leaves[:3])}）。",
-            parameter="indicator")
+            f"Unknown indicator or node '{_short(name)}'. Use an id, Chinese or English name from the "
+            f"framework.{en}",
+            f"未知的指标或节点“{_short(name)}”。请使用框架中的编号、中文名或英文名。{zh}",
+            parameter=parameter)
 
     def _check(self, node_id: str) -> str:
         if node_id not in self._nodes:
@@ -252,52 +289,70 @@ def _leaves_below(children: dict, node: str) -> tuple[str, ...]:
 
 
 def _validate(nodes: tuple[Node, ...], source: str | None) -> None:
-    ids = [n.id for n in nodes]
+    if len(nodes) > MAX_NODES:
+        raise FrameworkError(f"The framework has {len(nodes)} nodes; at most {MAX_NODES} are supported.",
+                             f"框架有 {len(nodes)} 个节点；最多支持 {MAX_NODES} 个。", file=source)
     by_id = {}
     for n in nodes:
         if n.id in by_id:
-            raise FrameworkError(f"Duplicate id '{n.id}'. Each node id must appear once.",
-                                 f"编号“{n.id}”重复。每个节点编号只能出现一次。", file=source, column="id")
+            raise FrameworkError(f"Duplicate id '{_short(n.id)}'. Each node id must appear once.",
+                                 f"编号“{_short(n.id)}”重复。每个节点编号只能出现一次。", file=source, column="id")
+        if n.id.casefold() in RESERVED_IDS:
+            raise FrameworkError(f"The id '{n.id}' is reserved (it is a column of the score tables); rename the node.",
+                                 f"编号“{n.id}”为保留字（是得分表的列名）；请为该节点改名。", file=source, column="id")
         by_id[n.id] = n
     roots = [n.id for n in nodes if n.parent is None]
     if not roots:
         raise FrameworkError("No root: exactly one row must have an empty parent.",
                              "没有根节点：必须恰好有一行的 parent 为空。", file=source, column="parent")
     if len(roots) > 1:
+        shown = ", ".join(map(_short, roots[:5])) + (" ..." if len(roots) > 5 else "")
         raise FrameworkError(
-            f"Several roots ({', '.join(roots)}): exactly one row may have an empty parent.",
-            f"有多个根节点（{'、'.join(roots)}）：只能有一行的 parent 为空。", file=source, column="parent")
+            f"Several roots ({shown}): exactly one row may have an empty parent.",
+            f"有多个根节点（{shown}）：只能有一行的 parent 为空。", file=source, column="parent")
     for n in nodes:
         if n.parent is not None and n.parent not in by_id:
             raise FrameworkError(
-                f"Node '{n.id}' has unknown parent '{n.parent}'.",
-                f"节点“{n.id}”的上级“{n.parent}”不存在。", file=source, column="parent")
-    for n in nodes:  # cycles: walking up from any node must reach the root
-        seen, cur = set(), n.id
-        while cur is not None:
-            if cur in seen:
-                raise FrameworkError(f"Cycle in the hierarchy through node '{n.id}'.",
-                                     f"层级结构中存在循环（经过节点“{n.id}”）。", file=source, column="parent")
-            seen.add(cur)
+                f"Node '{_short(n.id)}' has unknown parent '{_short(n.parent)}'.",
+                f"节点“{_short(n.id)}”的上级“{_short(n.parent)}”不存在。", file=source, column="parent")
+    # cycles: every node must reach the root; each walk stops at a node already known to reach it
+    reaches = {roots[0]}
+    for n in nodes:
+        path, cur = [], n.id
+        while cur not in reaches:
+            if cur in path:
+                raise FrameworkError(f"Cycle in the hierarchy through node '{_short(n.id)}'.",
+                                     f"层级结构中存在循环（经过节点“{_short(n.id)}”）。", file=source, column="parent")
+            path.append(cur)
             cur = by_id[cur].parent
+            if cur is None:
+                break
+        reaches.update(path)
+    totals: dict = {}
     for n in nodes:
         if n.parent is None:
             continue
         if not np.isfinite(n.weight) or n.weight < 0:
             raise FrameworkError(
-                f"Node '{n.id}' has weight {n.weight}; weights must be positive numbers.",
-                f"节点“{n.id}”的权重为 {n.weight}；权重必须是正数。", file=source, column="weight")
+                f"Node '{_short(n.id)}' has weight {n.weight}; weights must be positive finite numbers.",
+                f"节点“{_short(n.id)}”的权重为 {n.weight}；权重必须是有限正数。", file=source, column="weight")
         if n.direction not in (1, -1):
             raise FrameworkError(
-                f"Node '{n.id}' has direction {n.direction}; use 1 (higher is better) or -1 (lower is better).",
-                f"节点“{n.id}”的方向为 {n.direction}；请用 1（越高越好）或 -1（越低越好）。",
+                f"Node '{_short(n.id)}' has direction {n.direction}; use 1 (higher is better) or -1 (lower is better).",
+                f"节点“{_short(n.id)}”的方向为 {n.direction}；请用 1（越高越好）或 -1（越低越好）。",
                 file=source, column="direction")
-    parents = {n.parent for n in nodes if n.parent is not None}
-    for p in parents:
-        if sum(by_id[k].weight for k in ids if by_id[k].parent == p) <= 0:
+        totals[n.parent] = totals.get(n.parent, 0.0) + n.weight
+    for p, tot in totals.items():
+        if not tot > 0:
             raise FrameworkError(
-                f"All children of '{p}' have weight 0; at least one must be positive.",
-                f"“{p}”的所有下级权重都为 0；至少要有一个为正。", file=source, column="weight")
+                f"All children of '{_short(p)}' have weight 0; at least one must be positive.",
+                f"“{_short(p)}”的所有下级权重都为 0；至少要有一个为正。", file=source, column="weight")
+        if not np.isfinite(tot):
+            raise FrameworkError(
+                f"The weights of the children of '{_short(p)}' are too large: their sum overflows. Weights are "
+                f"relative within a parent: divide them by a common factor (e.g. write 1 and 2, not 1e308 and 2e308).",
+                f"“{_short(p)}”的下级权重过大，其和溢出。权重在同一上级内是相对的：请同除以一个公因数"
+                f"（如写 1 和 2，而不是 1e308 和 2e308）。", file=source, column="weight")
 
 
 def load_framework(source, *, strict_weights: bool = True) -> Framework:
@@ -337,8 +392,13 @@ def load_framework(source, *, strict_weights: bool = True) -> Framework:
             raise FrameworkError("Empty id.", "编号为空。", file=name, row=line, column="id")
         parent = cell("parent") or None
         wtxt = cell("weight")
-        if parent is None:
-            weight = float(wtxt) if wtxt else 1.0
+        if parent is None:  # the root has no weight; a number there is kept, anything else refused
+            weight = _num(wtxt) if wtxt else 1.0
+            if not np.isfinite(weight):
+                raise FrameworkError(f"The root '{_short(nid)}' has weight '{_short(wtxt)}', which is not a finite "
+                                     f"number; leave it empty (the root has no weight).",
+                                     f"根节点“{_short(nid)}”的权重“{_short(wtxt)}”不是有限数值；请留空（根节点没有权重）。",
+                                     file=name, row=line, column="weight")
         else:
             if not wtxt:
                 raise FrameworkError(f"Node '{nid}' has no weight.", f"节点“{nid}”缺少权重。",
@@ -354,11 +414,9 @@ def load_framework(source, *, strict_weights: bool = True) -> Framework:
                     f"Node '{nid}' has weight {wtxt}; weights must be positive numbers.",
                     f"节点“{nid}”的权重为 {wtxt}；权重必须是正数。", file=name, row=line, column="weight")
         dtxt = cell("direction") or "1"
-        try:
-            direction = int(float(dtxt))
-        except ValueError:
-            direction = 0
-        if direction not in (1, -1) or float(dtxt) != direction:
+        dnum = _num(dtxt)
+        direction = int(dnum) if dnum in (1.0, -1.0) else 0
+        if direction not in (1, -1):
             raise FrameworkError(
                 f"Node '{nid}' has direction '{dtxt}'; use 1 (higher is better) or -1 (lower is better).",
                 f"节点“{nid}”的方向“{dtxt}”无效；请用 1（越高越好）或 -1（越低越好）。",
@@ -372,4 +430,6 @@ def load_framework(source, *, strict_weights: bool = True) -> Framework:
 
 
 def default_framework_path() -> Path:
-    return Path(__file__).resolve().parent.parent / "data" / "framework.csv"
+    from .resources import data_file
+
+    return data_file("framework.csv")

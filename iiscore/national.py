@@ -16,7 +16,6 @@ from .aggregate import roll_up
 from .errors import DataError
 from .normalise import n_baseyear
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 def national_index(values: pd.DataFrame, framework, base_year: int = 2020) -> pd.DataFrame:
@@ -91,7 +90,9 @@ def load_published(path=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     index : DataFrame years × node ids (composite and the five pillars)
     contributions : DataFrame with columns node, parent, year, value (percent)
     """
-    path = Path(path) if path else DATA_DIR / "national_published.csv"
+    from .resources import data_file
+
+    path = Path(path) if path else data_file("national_published.csv")
     df = pd.read_csv(path)
     idx = df[df["kind"] == "index"].pivot(index="year", columns="node", values="value")
     order = [n for n in dict.fromkeys(df.loc[df["kind"] == "index", "node"])]

@@ -28,16 +28,23 @@ def n_goalposts(X, direction, lo, hi):
     """Min-max with given goalposts: ``100·(x-lo)/(hi-lo)``, or ``100·(hi-x)/(hi-lo)`` for -1.
 
     Values outside the goalposts are not clipped: a score above 100 means "beyond the
-    baseline best" (what-if with fixed goalposts states it).
+    baseline best" (what-if with fixed goalposts states it). Columns whose span overflows (values
+    near ±1.8e308) are computed on a scaled copy, so that no score is an artifact of overflow.
     """
     X = np.asarray(X, float)
     d = np.asarray(direction, float)
     lo = np.asarray(lo, float)
     hi = np.asarray(hi, float)
-    span = hi - lo
-    const = ~(span > 0)
     with np.errstate(all="ignore"):
+        span = hi - lo
+        const = ~(span > 0)
         z = np.where(d > 0, X - lo, hi - X) / np.where(const, 1.0, span)
+        big = ~np.isfinite(span) & np.isfinite(lo) & np.isfinite(hi)
+        if big.any():  # rescale by the larger goalpost: (x/s - lo/s) / (hi/s - lo/s)
+            sc = np.where(big, np.maximum(np.abs(lo), np.abs(hi)), 1.0)
+            zs = np.where(d > 0, X / sc - lo / sc, hi / sc - X / sc) / (hi / sc - lo / sc)
+            z = np.where(big[None, :], zs, z)
+            const = const & ~big
     out = 100.0 * z
     return np.where(const[None, :] & ~np.isnan(X), CONSTANT_SCORE, out)
 
@@ -55,6 +62,14 @@ def n_zscore(X, direction):
         mu = np.nanmean(X, axis=0)
         sd = np.nanstd(X, axis=0, ddof=1)
         z = (X - mu) / np.where(sd > 0, sd, 1.0)
+        big = ~(np.isfinite(mu) & np.isfinite(sd)) & np.isfinite(X).any(axis=0)
+        if big.any():  # moments of values near 1e308 overflow: standardise a scaled copy
+            sc = np.nanmax(np.abs(X), axis=0)
+            sc = np.where(big & (sc > 0), sc, 1.0)
+            Xs = X / sc
+            mus, sds = np.nanmean(Xs, axis=0), np.nanstd(Xs, axis=0, ddof=1)
+            z = np.where(big[None, :], (Xs - mus) / np.where(sds > 0, sds, 1.0), z)
+            sd = np.where(big, sds, sd)
     z = np.where((sd > 0)[None, :], z, np.where(np.isnan(X), np.nan, 0.0))
     return z * np.asarray(direction, float)[None, :]
 
@@ -90,6 +105,9 @@ def n_frontier(X, direction):
     with np.errstate(all="ignore"):
         up = np.where(hi > 0, 100.0 * X / np.where(hi > 0, hi, 1.0), 0.0)
         down = np.where(X > 0, 100.0 * lo / X, 100.0)
+        # 100·x overflows above ~1.8e306: divide first where it did
+        up = np.where(np.isfinite(up) | ~np.isfinite(X), up, 100.0 * (X / np.where(hi > 0, hi, 1.0)))
+        down = np.where(np.isfinite(down) | ~np.isfinite(X), down, 100.0 * (lo / np.where(X > 0, X, 1.0)))
     out = np.where(d[None, :] > 0, up, down)
     return np.where(np.isnan(X), np.nan, out)
 
@@ -104,6 +122,9 @@ def n_baseyear(X, direction, base):
         down = 100.0 * base / X
     return np.where(d > 0, up, down)
 
+
+#: Normalisation methods (the registry the spec, the CLI and the app read).
+NORMALISATIONS = ("minmax", "zscore", "rank", "frontier")
 
 NORMALISERS = {
     "minmax": n_minmax,

@@ -4,15 +4,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
-from .aggregate import AGGREGATORS
-from .errors import SpecError, check_choice
+from .aggregate import AGGREGATIONS
+from .errors import SpecError, check_choice, check_int, check_number
 from .framework import Framework
-from .normalise import NORMALISERS
+from .normalise import NORMALISATIONS
 from .treat import TREATMENTS
 
+#: Missing-value policies.
 MISSING = ("reweight", "mean")
+#: Goalposts of min-max: the scored year's (the report's) or pooled over the data's years.
+GOALPOSTS = ("year", "pooled")
+#: What the outlier treatment is fitted on: the scored year, or every year of the data pooled.
+TREAT_FITS = ("year", "pooled")
+#: Default minimum share of a node's children with a value (COINr's data-availability threshold).
+DEFAULT_COVERAGE = 0.5
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,12 @@ class Spec:
     year : int or None
         The data year scored; None = the latest year in the data.
     treat : {"none", "log", "winsor"}
-        Outlier treatment of indicators with skewness > ``skew`` and kurtosis > ``kurt``.
+        Outlier treatment of indicators with |skewness| > ``skew`` and kurtosis > ``kurt`` (see
+        :mod:`iiscore.treat`: the log only where it reduces a right skew).
+    treat_fit : {"year", "pooled"}
+        What the treatment is fitted on: the scored year (default: the report scores one year on
+        its own) or all years of the data pooled, so that a trajectory over years uses one
+        transformation. Pooled goalposts always fit the treatment on the pooled years.
     normalisation : {"minmax", "zscore", "rank", "frontier"}
         Cross-sectional normalisation over regions. ``minmax`` is the report's.
     goalposts : None, "pooled" or mapping
@@ -37,6 +50,10 @@ class Spec:
         ``reweight`` leaves a missing indicator out and re-weights within its parent;
         ``mean`` imputes the indicator's mean over regions for that year.
     aggregation : {"arithmetic", "geometric"}
+    coverage : float in [0, 1]
+        Minimum share of a node's children with a value for the region to get a score for that
+        node (default 0.5, "at least half"; 0 turns the rule off). Below it the node is missing for
+        the region and ``Result.withheld`` says why.
     """
 
     framework: Framework
@@ -46,6 +63,8 @@ class Spec:
     goalposts: object = None
     missing: str = "reweight"
     aggregation: str = "arithmetic"
+    coverage: float = DEFAULT_COVERAGE
+    treat_fit: str = "year"
     skew: float = 2.0
     kurt: float = 3.5
     winmax: int = 5
@@ -56,21 +75,34 @@ class Spec:
             raise SpecError("Spec.framework must be a Framework (see load_framework).",
                             "Spec.framework 必须是 Framework（见 load_framework）。", parameter="framework")
         check_choice("treat", self.treat, TREATMENTS)
-        check_choice("normalisation", self.normalisation, tuple(NORMALISERS))
+        check_choice("normalisation", self.normalisation, NORMALISATIONS)
         check_choice("missing", self.missing, MISSING)
-        check_choice("aggregation", self.aggregation, tuple(AGGREGATORS))
+        check_choice("aggregation", self.aggregation, AGGREGATIONS)
+        check_choice("treat_fit", self.treat_fit, TREAT_FITS)
+        object.__setattr__(self, "coverage", check_number("coverage", self.coverage, 0.0, 1.0))
+        object.__setattr__(self, "skew", check_number("skew", self.skew, 0.0))
+        object.__setattr__(self, "kurt", check_number("kurt", self.kurt))
+        object.__setattr__(self, "winmax", check_int("winmax", self.winmax, 1, 1000))
         gp = self.goalposts
+        if gp == "year":
+            gp = None
         if isinstance(gp, pd.DataFrame):
             gp = tuple((str(i), float(r["lo"]), float(r["hi"])) for i, r in gp.iterrows())
         elif isinstance(gp, Mapping):
             gp = tuple((str(k), float(v[0]), float(v[1])) for k, v in gp.items())
+        if isinstance(gp, tuple):
+            bad = [k for k, lo, hi in gp if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi)]
+            if bad:
+                raise SpecError(f"Goalposts must be finite with lo <= hi; not so for {', '.join(bad[:5])}.",
+                                f"上下限必须是有限数值且下限不大于上限；{'、'.join(bad[:5])} 不满足。",
+                                parameter="goalposts")
         if gp is not None and gp != "pooled" and not isinstance(gp, tuple):
             raise SpecError(f"goalposts must be None, 'pooled' or a mapping indicator -> (lo, hi); got {gp!r}.",
                             f"goalposts 只能是 None、'pooled' 或 指标 -> (下限, 上限) 的映射；收到 {gp!r}。",
                             parameter="goalposts")
         if gp is not None and self.normalisation != "minmax":
             raise SpecError("Goalposts apply to minmax normalisation only.",
-                            "目标值（goalposts）只适用于 minmax 标准化。", parameter="goalposts")
+                            "标准化上下限（goalposts）只适用于 minmax 标准化。", parameter="goalposts")
         object.__setattr__(self, "goalposts", gp)
         if self.year is not None:
             object.__setattr__(self, "year", int(self.year))
@@ -88,4 +120,5 @@ class Spec:
         """The settings as plain values (for logs, exports and the app)."""
         gp = self.goalposts if not isinstance(self.goalposts, tuple) else "fixed"
         return {"year": self.year, "treat": self.treat, "normalisation": self.normalisation,
-                "goalposts": gp or "year", "missing": self.missing, "aggregation": self.aggregation}
+                "goalposts": gp or "year", "missing": self.missing, "aggregation": self.aggregation,
+                "coverage": self.coverage, "treat_fit": self.treat_fit}

@@ -7,20 +7,19 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
 from ..data import Dataset, load_data
 from ..framework import Framework, load_framework
+from ..resources import data_file
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DATASET_ID = "caict2024"
 
 
 @lru_cache(maxsize=1)
 def _regions() -> pd.DataFrame:
-    return pd.read_csv(DATA_DIR / "regions.csv", dtype={"adcode": int}).set_index("region")
+    return pd.read_csv(data_file("regions.csv"), dtype={"adcode": int}).set_index("region")
 
 
 def load_regions() -> pd.DataFrame:
@@ -30,13 +29,13 @@ def load_regions() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def load_default_framework() -> Framework:
-    return load_framework(DATA_DIR / "framework.csv")
+    return load_framework(data_file("framework.csv"))
 
 
 @lru_cache(maxsize=1)
 def load_default() -> Dataset:
     """The default data set: 31 regions × 19 indicators × 2020-2023 with provenance columns."""
-    ds = load_data(DATA_DIR / "indicators.csv", load_default_framework(), region_info=load_regions(),
+    ds = load_data(data_file("indicators.csv"), load_default_framework(), region_info=load_regions(),
                    name="data/indicators.csv")
     object.__setattr__(ds, "name", DATASET_ID)
     return ds
@@ -44,7 +43,7 @@ def load_default() -> Dataset:
 
 @lru_cache(maxsize=1)
 def _settings_text() -> str:
-    return (DATA_DIR / "defaults.json").read_text(encoding="utf-8")
+    return data_file("defaults.json").read_text(encoding="utf-8")
 
 
 def default_settings() -> dict:

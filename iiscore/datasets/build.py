@@ -41,7 +41,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+from ..resources import data_dir as _data_dir
+
+DATA_DIR = _data_dir()
 YEARS = (2020, 2021, 2022, 2023)
 BASE_YEAR = 2023
 

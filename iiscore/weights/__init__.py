@@ -39,7 +39,6 @@ from iiscore.weights.expert import (
     trimmed_mean,
 )
 from iiscore.weights.infer import (
-    DEFAULT_PUBLISHED,
     InferredWeights,
     infer_weights,
     load_published,
@@ -54,5 +53,5 @@ __all__ = [
     "suggest_revision",
     "CombinedWeights", "ExpertResult", "combine_ahp_expert", "expert_hierarchy", "expert_weights",
     "kendall_w", "trimmed_mean",
-    "DEFAULT_PUBLISHED", "InferredWeights", "infer_weights", "load_published", "round_to_total",
+    "InferredWeights", "infer_weights", "load_published", "round_to_total",
 ]

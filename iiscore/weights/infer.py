@@ -58,7 +58,6 @@ from scipy.optimize import linprog
 from iiscore.errors import DataError, SpecError, warn
 
 __all__ = [
-    "DEFAULT_PUBLISHED",
     "InferredWeights",
     "load_published",
     "infer_weights",
@@ -66,7 +65,10 @@ __all__ = [
 ]
 
 #: The published national series shipped with the package.
-DEFAULT_PUBLISHED = Path(__file__).resolve().parents[2] / "data" / "national_published.csv"
+def _default_published() -> Path:
+    from ..resources import data_file
+
+    return data_file("national_published.csv")
 
 _REQUIRED = ("kind", "node", "parent", "year", "value")
 _KINDS = ("index", "contribution")
@@ -135,7 +137,7 @@ def load_published(source=None) -> pd.DataFrame:
     ----------
     source : path or pandas.DataFrame, optional
         CSV with columns ``kind, node, parent, year, value`` (``unit``, ``source`` optional);
-        default :data:`DEFAULT_PUBLISHED`. ``kind`` is ``index`` (a published index value) or
+        default: the built-in ``national_published.csv``. ``kind`` is ``index`` (a published index value) or
         ``contribution`` (a percentage share of the parent's increase from the previous
         published year to ``year``).
 
@@ -153,7 +155,7 @@ def load_published(source=None) -> pd.DataFrame:
     """
     file = None
     if source is None:
-        source = DEFAULT_PUBLISHED
+        source = _default_published()
     if isinstance(source, pd.DataFrame):
         df = source.copy()
     else:
@@ -407,7 +409,7 @@ def infer_weights(published=None, *, parent: str = "iidei", use_contribution: bo
                             f"参数 “{nm}” 必须是正数，收到的是 {v!r}。", parameter=nm)
     h, hc = float(index_halfwidth), float(contribution_halfwidth)
     df = load_published(published)
-    file = None if isinstance(published, pd.DataFrame) else (published or DEFAULT_PUBLISHED)
+    file = None if isinstance(published, pd.DataFrame) else (published or _default_published())
     idx = df[df["kind"] == "index"]
     comp = idx[idx["node"] == parent]
     if comp.empty:
