@@ -222,8 +222,9 @@ class RollUp:
                 present = ~np.isnan(C)
                 W = np.where(present, w0[None, :], 0.0)
                 tot = W.sum(axis=1)
-                with np.errstate(all="ignore"):
-                    v = np.einsum("ij,ij->i", W, np.nan_to_num(C)) / tot
+                with np.errstate(all="ignore"):  # build()'s arithmetic: normalised weights, then the sum
+                    W = np.where(tot[:, None] > 0, W / np.where(tot > 0, tot, 1.0)[:, None], 0.0)
+                    v = np.einsum("ij,ij->i", W, np.nan_to_num(C))
                 ok = tot > 0
                 if cov > 0:
                     ok &= present.sum(axis=1) >= cov * len(kids) - 1e-12

@@ -84,7 +84,7 @@ class Spec:
         object.__setattr__(self, "kurt", check_number("kurt", self.kurt))
         object.__setattr__(self, "winmax", check_int("winmax", self.winmax, 1, 1000))
         gp = self.goalposts
-        if gp == "year":
+        if isinstance(gp, str) and gp == "year":
             gp = None
         if isinstance(gp, pd.DataFrame):
             gp = tuple((str(i), float(r["lo"]), float(r["hi"])) for i, r in gp.iterrows())
