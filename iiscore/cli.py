@@ -15,7 +15,7 @@ from .errors import IIScoreError, SpecError
 
 # feature modules that add sub-commands through register(subparsers)
 COMMAND_MODULES = ("iiscore.weights._cli", "iiscore.tiering_cli", "iiscore.sensitivity_cli",
-                   "iiscore.simulate_cli")
+                   "iiscore.simulate_cli", "iiscore.audit_cli")
 
 
 class _Parser(argparse.ArgumentParser):
