@@ -399,7 +399,8 @@ class Audit:
     parents : DataFrame
         ``node, parent, r, r_index, n``: every non-root node with its parent and with the index.
     reliability : DataFrame
-        ``node, alpha, pc1_share, n_children, n_complete, note_en, note_zh`` per aggregate.
+        ``node, alpha, pc1_share, n_children, n_complete, note_en, note_zh`` per aggregate
+        (a child with no value at all is left out of alpha and PCA, and named in the note).
     removal : DataFrame
         ``node, removed, depth, mean_abs_rank_shift, max_abs_rank_shift`` per non-root node.
     removal_ranks : DataFrame regions × non-root nodes
@@ -532,10 +533,15 @@ def audit(data, spec: Spec, *, method: str = "pearson", thresholds: Thresholds |
     rrow = []
     for node in fw.aggregates:
         kids = list(fw.children(node))
-        C = S[kids].to_numpy(float)
+        # a child with no value in the year (an all-missing indicator) is left out, as build() does
+        empty = [k for k in kids if S[k].isna().all()]
+        C = S[[k for k in kids if k not in empty]].to_numpy(float)
         a, note_a = cronbach_alpha(C)
         share, n_complete, note_p = pc1_share(C)
         parts = [n for n in (note_a, note_p) if n]
+        if empty:
+            parts.insert(0, (f"no values for {', '.join(empty)}: left out",
+                             f"{'、'.join(empty)} 无数据：不参与计算"))
         rrow.append({"node": node, "alpha": a, "pc1_share": share, "n_children": len(kids),
                      "n_complete": n_complete,
                      "note_en": "; ".join(p[0] for p in parts), "note_zh": "；".join(p[1] for p in parts)})

@@ -165,7 +165,7 @@ def pca_weights(Z):
     """PCA weights: the squared entries of the first principal component's unit eigenvector.
 
     PCA of the correlation matrix of the columns of ``Z`` over the rows with no missing value;
-    constant columns are left out (weight 0). ``w_j = a_j1²`` (sums to 1, sign-free).
+    constant columns and columns with no value at all are left out (weight 0). ``w_j = a_j1²`` (sums to 1, sign-free).
 
     Returns
     -------
@@ -178,15 +178,16 @@ def pca_weights(Z):
         Fewer than 3 complete rows, or fewer than 2 varying columns.
     """
     Z = np.asarray(Z, float)
-    rows = ~np.isnan(Z).any(axis=1)
-    D = Z[rows]
+    use = ~np.isnan(Z).all(axis=0)  # an indicator with no value at all gets weight 0
+    rows = ~np.isnan(Z[:, use]).any(axis=1)
+    D = np.where(use[None, :], Z, 0.0)[rows]
     if D.shape[0] < 3:
         raise DataError(f"PCA weights need at least 3 regions with every indicator present; "
                         f"{D.shape[0]} have.",
                         f"主成分权重至少需要 3 个所有指标都有数据的地区；现有 {D.shape[0]} 个。",
                         parameter="data")
     sd = D.std(axis=0, ddof=1)
-    vary = sd > 1e-12 * np.maximum(np.abs(D).max(axis=0), 1e-300)
+    vary = use & (sd > 1e-12 * np.maximum(np.abs(D).max(axis=0), 1e-300))
     if vary.sum() < 2:
         raise DataError("PCA weights need at least 2 indicators that vary across regions.",
                         "主成分权重至少需要 2 个在地区间有差异的指标。", parameter="data")

@@ -400,3 +400,41 @@ def test_cli_audit_writes_files(tmp_path, capsys):
     assert main(["audit", "--out", str(out), "--correlation", "kendall"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error:")
+
+
+def test_indicator_with_no_values():
+    """An indicator with no value in the year: build() leaves it out; the audit gives it NaN
+    correlations, leaves it out of its pillar's alpha and PCA (named in the note) and still
+    audits the rest. Alpha of the remaining single child is undefined, by definition."""
+    fw = _fw([("idx", "", 1, 1, "指数", "Index"), ("P", "idx", 1, 1, "一", "P"),
+              ("Q", "idx", 1, 1, "二", "Q"), ("p1", "P", 1, 1, "p1", "p1"), ("p2", "P", 1, 1, "p2", "p2"),
+              ("p3", "P", 1, 1, "p3", "p3"), ("q1", "Q", 1, 1, "q1", "q1"), ("q2", "Q", 1, -1, "q2", "q2")])
+    rng = np.random.default_rng(10)
+    v = rng.uniform(size=(10, 5))
+    v[:, 1] = np.nan
+    a = A.audit(_wide(fw, v), Spec(framework=fw))
+    p = a.reliability.set_index("node").loc["P"]
+    assert "no values for p2" in p["note_en"] and "p2 无数据" in p["note_zh"]
+    expect = A.cronbach_alpha(a.result.scores[["p1", "p3"]].to_numpy())[0]
+    assert p["alpha"] == pytest.approx(expect) and p["n_children"] == 3
+    assert a.correlations.query("a == 'p2' or b == 'p2'")["r"].isna().all()
+
+
+def test_documented_builtin_audit(builtin):
+    """The numbers quoted in docs/audit.md (built-in data, default spec). If this fails the data or
+    the method changed: update docs/audit.md with the new measurements."""
+    rel = builtin.reliability.set_index("node")
+    assert rel["alpha"].round(3).to_dict() == {"iidei": 0.962, "basic": 0.960, "innovation": 0.930,
+                                               "industry": 0.953, "application": 0.208, "environment": 0.927}
+    assert rel["pc1_share"].round(3).to_dict() == {"iidei": 0.879, "basic": 0.869, "innovation": 0.883,
+                                                   "industry": 0.878, "application": 0.459, "environment": 0.829}
+    c = builtin.correlations
+    assert (c.r.abs() > 0.9).sum() == 31 and ((c.r.abs() > 0.9) & c.same_parent).sum() == 4
+    imp = builtin.importance.set_index("node")
+    assert round(imp.loc["application", "first_order_share"], 3) == 0.158
+    assert imp.loc[["adoption", "application_level"], "ratio"].round(2).tolist() == [0.17, 0.05]
+    rem = builtin.removal.set_index("node")
+    assert rem["max_abs_rank_shift"].max() == 4 and (rem.loc[list(builtin.framework.leaves),
+                                                             "max_abs_rank_shift"] <= 1).sum() == 13
+    assert builtin.flags["kind"].value_counts().to_dict() == {
+        "collinear": 31, "importance": 6, "weak_within": 1, "negative_within": 1, "low_alpha": 1}

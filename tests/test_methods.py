@@ -376,3 +376,33 @@ def test_cli_methods(tmp_path, capsys):
     assert main(["methods", "--bod-bounds", "1.5"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--bod-bounds" in err[0]
+
+
+def test_indicator_with_no_values_methods():
+    """An all-missing indicator: weight 0 under entropy, CRITIC and PCA (PCA leaves it out before
+    dropping incomplete regions), every method still ranks every region."""
+    fw = _fw([("idx", "", 1, 1, "指数", "Index"), ("P", "idx", 1, 1, "P", "P"), ("Q", "idx", 1, 1, "Q", "Q"),
+              ("p1", "P", 1, 1, "p1", "p1"), ("p2", "P", 1, 1, "p2", "p2"), ("q1", "Q", 1, 1, "q1", "q1"),
+              ("q2", "Q", 1, -1, "q2", "q2")])
+    v = np.random.default_rng(11).uniform(size=(10, 4))
+    v[:, 1] = np.nan
+    mt = M.compare_methods(_wide(fw, v), Spec(framework=fw))
+    assert not mt.notes and mt.scores.notna().all().all()
+    assert (mt.weights.loc["p2", ["entropy", "critic", "pca"]] == 0).all()
+    assert_allclose(mt.weights.sum(), 1.0)
+
+
+def test_documented_builtin_methods(builtin):
+    """The numbers quoted in docs/audit.md (built-in data). If this fails, update the document."""
+    _, _, mt = builtin
+    assert mt.spearman.loc["report"].round(3).drop("report").tolist() == [
+        0.995, 0.991, 0.996, 0.984, 0.982, 0.988, 0.995, 0.966, 0.972]
+    assert mt.kendall.loc["report"].round(3).drop("report").tolist() == [
+        0.961, 0.940, 0.970, 0.910, 0.914, 0.935, 0.961, 0.867, 0.890]
+    shift = mt.ranks.sub(mt.ranks["report"], axis=0).abs()
+    assert shift.max().drop("report").astype(int).tolist() == [3, 3, 2, 4, 4, 5, 3, 6, 6]
+    assert set(mt.robust_regions) == {"广东", "江苏", "山东", "浙江", "四川", "湖北", "安徽", "辽宁", "天津",
+                                      "云南", "广西", "贵州", "宁夏", "青海", "西藏"}
+    assert set(mt.method_dependent_regions[:2]) == {"海南", "重庆"}  # 8 places each, the widest
+    assert (mt.ranks.loc["广东"] == 1).all() and (mt.ranks.loc["西藏"] == 31).all()
+    assert sorted(mt.scores.index[mt.scores["bod"] >= 1 - 1e-9]) == sorted(["北京", "上海", "江苏", "山东", "广东"])
