@@ -75,7 +75,8 @@ def run_audit(args) -> int:
     zh = getattr(args, "lang", "en") == "zh"
     for en, zh_text in a.result.notes + a.notes:
         print("note: " + (zh_text if zh else en), file=sys.stderr)
-    print(f"{len(a.flags)} flag(s); files written to {args.out}", file=sys.stderr)
+    print(f"{len(a.flags)} 条提示；文件已写入 {args.out}" if zh else
+          f"{len(a.flags)} flag(s); files written to {args.out}", file=sys.stderr)
     return 0
 
 
