@@ -59,7 +59,7 @@ def run(args) -> int:
         out = Path(args.out)
         out.mkdir(parents=False, exist_ok=True)
         for name, table in audit_tables(a).items():
-            common.write_csv(table, str(out / name), raw=args.raw)
+            common.write_csv(table, str(out / f"{name}.csv"), raw=args.raw)
     common.say(inp.notes + a.result.notes + a.notes, args)
     zh = common.lang(args) == "zh"
     print(f"{len(a.flags)} 条提示；文件已写入 {args.out}" if zh else f"{len(a.flags)} flag(s); files written to {args.out}",
