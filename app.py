@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from iiscore.i18n import t
+from iiscore_app.i18n import t
 from iiscore_app import state, ui, views
 
 scn, lang = ui.page_start("home")

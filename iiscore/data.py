@@ -658,7 +658,8 @@ def _parse_values(series: pd.Series, name, rows, column, decimal: str, errors: l
     """Numbers of a column: a vectorised path for plain numbers, :func:`parse_number` for the rest.
 
     Cells holding an Excel error value are appended to ``errors`` as (row, column, text)."""
-    text = series.astype(str).map(lambda v: v.strip()) if series.dtype == object else series.astype(str)
+    text = pd.Series([("" if v is None else str(v)).strip() for v in series.tolist()], index=series.index,
+                     dtype=object)
     plain = text.str.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?") if decimal == "." else \
         text.str.fullmatch(r"[+-]?\d+")
     out = np.full(len(text), np.nan)

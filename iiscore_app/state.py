@@ -19,9 +19,10 @@ from pathlib import Path
 import streamlit as st
 
 import iiscore
-from iiscore import scenario as S
+from iiscore_app import presets as P
+from iiscore_app import scenario as S
 from iiscore.errors import IIScoreError
-from iiscore.i18n import t
+from iiscore_app.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -297,7 +298,7 @@ def import_json(raw: bytes) -> list:
 
 def apply_preset(name: str) -> None:
     b = bundle()
-    set_scenario(S.preset(name, b.ds, b.fw, scenario()))
+    set_scenario(P.preset(name, b.ds, b.fw, scenario()))
 
 
 def reset() -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from iiscore import export
-from iiscore import scenario as S
-from iiscore.i18n import STRINGS, opt, t
+from iiscore_app import presets as P
+from iiscore_app import scenario as S
+from iiscore_app.i18n import STRINGS, opt, t
 
 from . import state, views
 
@@ -91,7 +92,7 @@ def sidebar(page: str) -> None:
                       format_func=lambda v: opt("whatif", v, lang), help=t("help.whatif", lang))
 
     with sb.expander(t("side.presets", lang), expanded=False):
-        for name in S.PRESETS:
+        for name in P.PRESETS:
             c1, c2 = st.columns([5, 1])
             c1.button(t("preset." + name, lang), key=state.wkey("preset." + name), on_click=state.apply_preset,
                       args=(name,), width="stretch")

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 
-from iiscore import scenario as S
-from iiscore.i18n import opt, provenance_label, t, unit_label
+from iiscore_app import scenario as S
+from iiscore_app.i18n import opt, provenance_label, t, unit_label
 
 # Sequential palette (YlGnBu, light = low) and tier colours (tier 1 first).
 SEQ = [(255, 255, 204), (199, 233, 180), (127, 205, 187), (65, 182, 196), (29, 145, 192), (34, 94, 168),
@@ -297,7 +297,7 @@ def about_table(scn: S.Scenario, bundle, lang: str, link: str = "") -> pd.DataFr
         if w is not None:
             rows.append((f"{t('col.weight', lang)}: {fw.name(node, lang)}", f"{w:g} (default {fw.node(node).weight:g})"))
     for e in scn.edits:
-        what = f"{e.value:+g}%" if e.kind == "pct" else f"= {e.value:g}"
+        what = f"{e.amount:+g}%" if e.kind == "pct" else f"= {e.amount:g}"
         rows.append((f"{t('prov.scenario_value', lang)}: {region_name(bundle.ds, e.region, lang)} · "
                      f"{fw.name(e.indicator, lang)}", what))
     if link:
@@ -427,7 +427,7 @@ def edit_table(ds, fw, scn, region, mode: str, lang: str) -> pd.DataFrame:
         e = edits.get(leaf)
         new = base
         if e is not None:
-            new = base * (1 + e.value / 100) if e.kind == "pct" else e.value
+            new = base * (1 + e.amount / 100) if e.kind == "pct" else e.amount
         pct = (new / base - 1) * 100 if base not in (0.0,) and np.isfinite(base) else np.nan
         label = provenance_label(prov.at[region, leaf], lang)
         if e is not None:
@@ -513,7 +513,7 @@ def passes_table(wi, ds, region, lang: str) -> pd.DataFrame:
 def edits_list(scn, ds, fw, lang: str) -> pd.DataFrame:
     return pd.DataFrame([{t("col.region", lang): region_name(ds, e.region, lang),
                           t("col.indicator", lang): fw.name(e.indicator, lang),
-                          t("col.value", lang): f"{e.value:+g}%" if e.kind == "pct" else f"= {e.value:g}"}
+                          t("col.value", lang): f"{e.amount:+g}%" if e.kind == "pct" else f"= {e.amount:g}"}
                          for e in scn.edits])
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from iiscore import sensitivity
 from iiscore.errors import IIScoreError
-from iiscore.i18n import t
+from iiscore_app.i18n import t
 from iiscore.weights import ahp
 from iiscore_app import state, ui, views
 

@@ -1,10 +1,10 @@
 """地区模拟 / Province simulator: edit a region's indicators, see before/after, levers, goal-seek."""
 import streamlit as st
 
-from iiscore import scenario as S
+from iiscore_app import scenario as S
 from iiscore import simulate
 from iiscore.errors import IIScoreError
-from iiscore.i18n import t
+from iiscore_app.i18n import t
 from iiscore_app import state, ui, views
 
 scn, lang = ui.page_start("simulator")
@@ -141,17 +141,8 @@ if ans and ans["key"] == (region, scn.compute_key(), scn.tier_key()):
         st.dataframe(views.goal_table(gs, fw, lang), hide_index=True, key=state.wkey("goal_table"))
 
         def _apply(gs=gs):
-            cur = {(e.region, e.indicator): e for e in state.scenario().edits}
-            for e in gs.edits:
-                old = cur.get((e.region, e.indicator))
-                pct = float(e.amount)  # goal-seek changes apply on top of the existing edit
-                if old is not None and old.kind == "abs":
-                    cur[(e.region, e.indicator)] = S.Edit(e.region, e.indicator, "abs", old.value * (1 + pct / 100))
-                    continue
-                if old is not None:
-                    pct = ((1 + old.value / 100) * (1 + pct / 100) - 1) * 100
-                cur[(e.region, e.indicator)] = S.Edit(e.region, e.indicator, "pct", round(pct, 4))
-            state.set_scenario(state.scenario().replace(edits=list(cur.values())))
+            # exactly the edits the answer was checked with (rounded in their good direction)
+            state.set_scenario(state.scenario().replace(edits=list(gs.applied_edits)))
             state.goal_answer(clear=True)
 
         st.button(t("sim.goal.apply", lang), key=state.wkey("goal_apply"), on_click=_apply)

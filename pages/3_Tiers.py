@@ -1,10 +1,10 @@
 """梯队划分 / Tiers: methods, tier map, comparison with the report, workshop view of tier shifts."""
 import streamlit as st
 
-from iiscore import scenario as S
+from iiscore_app import scenario as S
 from iiscore import tiering
 from iiscore.errors import IIScoreError
-from iiscore.i18n import opt, t
+from iiscore_app.i18n import opt, t
 from iiscore_app import state, ui, views
 
 scn, lang = ui.page_start("tiers")

@@ -3,7 +3,7 @@ import streamlit as st
 
 from iiscore import export
 from iiscore.errors import IIScoreError
-from iiscore.i18n import t
+from iiscore_app.i18n import t
 from iiscore_app import state, ui
 
 scn, lang = ui.page_start("data")

@@ -6,7 +6,8 @@ from streamlit.testing.v1 import AppTest
 
 import iiscore
 from iiscore import export
-from iiscore import scenario as S
+from iiscore_app import presets as P
+from iiscore_app import scenario as S
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -89,7 +90,7 @@ def test_upload_errors_in_user_language(at, content, needle):
 def test_import_scenario_json(at):
     ds, fw = iiscore.load_default(), iiscore.load_default_framework()
     ctx = S.make_context(ds, fw)
-    scn = S.preset("west_infra", ds, fw).replace(tier_k=3, weights={"basic": 30})
+    scn = P.preset("west_infra", ds, fw).replace(tier_k=3, weights={"basic": 30})
     at.file_uploader(key="wk.import").set_value(("s.json", S.to_json(scn, ctx).encode(), "application/json")).run()
     assert not at.exception
     got, _ = S.decode(at.query_params["s"], ctx)

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import iiscore
-from iiscore import scenario as S
+from iiscore_app import scenario as S
 from iiscore.datasets import default_spec
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -5,7 +5,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import iiscore
-from iiscore import scenario as S
+from iiscore_app import presets as P
+from iiscore_app import scenario as S
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -57,7 +58,7 @@ def test_round_trip_weights_edits_tiers_language():
 
 def test_link_reproduces_direct_calls():
     ds, fw = iiscore.load_default(), iiscore.load_default_framework()
-    scn = S.preset("west_infra", ds, fw).replace(weights={"application": 10}, aggregation="geometric",
+    scn = P.preset("west_infra", ds, fw).replace(weights={"application": 10}, aggregation="geometric",
                                                  whatif="fixed", year=2022)
     token = S.encode(scn, context())
     at = fresh({"s": token})

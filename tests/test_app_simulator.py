@@ -5,10 +5,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import iiscore
-from iiscore import scenario as S
+from iiscore_app import scenario as S
 from iiscore import simulate
 from iiscore.datasets import default_spec
-from iiscore.i18n import t
+from iiscore_app.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -47,7 +47,7 @@ def test_edit_table_and_before_after(at):
     assert passes.iloc[0]["地区"] == "贵州" and len(passes) > 1
     # edited values are marked as scenario, in the URL too
     scn, _ = S.decode(at.query_params["s"], S.make_context(ds, iiscore.load_default_framework()))
-    assert {(e.indicator, e.value) for e in scn.edits} == {("network", 300.0), ("identifier", 500.0)}
+    assert {(e.indicator, e.amount) for e in scn.edits} == {("network", 300.0), ("identifier", 500.0)}
     table = [e.value for e in at.dataframe if "来源类型" in e.value.columns][0]
     assert table["来源类型"].str.contains("情景修改").sum() == 2
     assert table["来源类型"].str.contains("估算").any()

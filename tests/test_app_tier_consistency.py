@@ -15,10 +15,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import iiscore
-from iiscore import scenario as S
+from iiscore_app import presets as P
+from iiscore_app import scenario as S
 from iiscore import simulate, tiering
 from iiscore.datasets import default_spec
-from iiscore.i18n import t
+from iiscore_app.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 DS, FW = iiscore.load_default(), iiscore.load_default_framework()
@@ -62,7 +63,7 @@ def expected(edits, mode="renormalise"):
     spec = default_spec(year=YEAR)
     base = iiscore.build(DS, spec)
     tu = tiering.tiers(base.scores[[FW.root, *FW.pillars]], method="kmeans", k=4, seed=0).tier
-    sim = [simulate.Edit(e.region, e.indicator, e.kind, float(e.value)) for e in edits]
+    sim = [simulate.Edit(e.region, e.indicator, e.kind, float(e.amount)) for e in edits]
     if mode == "renormalise":
         after = iiscore.build(simulate.apply_edits(DS, sim, YEAR, FW), spec).composite
     else:
@@ -129,7 +130,7 @@ def test_beijing_edit_one_tier_on_every_page():
 
 @pytest.mark.parametrize("mode", ["renormalise", "fixed"])
 def test_west_infra_moves_only_regions_that_cross_a_bar(mode):
-    scn = S.preset("west_infra", DS, FW, CTX.defaults.replace(year=YEAR)).replace(whatif=mode)
+    scn = P.preset("west_infra", DS, FW, CTX.defaults.replace(year=YEAR)).replace(whatif=mode)
     edited = {e.region for e in scn.edits}
     tu, want, before, after, hold = expected(scn.edits, mode)
     at = open_app(scn, "pages/3_Tiers.py")

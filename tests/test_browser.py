@@ -178,7 +178,7 @@ def test_simulator_edits_by_keyboard_keep_focus(page_and_requests, server):
     from urllib.parse import unquote
 
     import iiscore
-    from iiscore import scenario as S
+    from iiscore_app import scenario as S
 
     page, _ = page_and_requests
     page.goto(server + "/Simulator")

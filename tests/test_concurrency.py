@@ -32,7 +32,8 @@ from pathlib import Path
 import pytest
 
 import iiscore
-from iiscore import scenario as S
+from iiscore_app import presets as P
+from iiscore_app import scenario as S
 from iiscore.datasets import load_regions
 from tests._server import CHROMIUM, skip_without_browser, start_server, stop_server
 
@@ -120,14 +121,14 @@ def session_specs(n: int = N_SESSIONS, n_uploads: int = N_UPLOADS) -> list[Spec]
     import numpy as np
 
     specs = []
-    presets = list(S.PRESETS)
+    presets = list(P.PRESETS)
     for i in range(n - n_uploads):
         rng = np.random.default_rng(1000 + i)
         lang = "en" if i % 3 == 1 else "zh"
         page = "home" if i % 2 == 0 else "weights"
         base = CTX.defaults.replace(lang=lang, page=page)
         if i < len(presets):
-            scn = S.preset(presets[i], DS, FW, base)
+            scn = P.preset(presets[i], DS, FW, base)
         else:
             w = {p: float(np.round(rng.uniform(1, 50) * 2) / 2) for p in FW.pillars}
             scn = base.replace(weights=w)
@@ -251,7 +252,7 @@ async def _read_link(page, out: Outcome):
 async def _goto_page(page, spec: Spec, target: str):
     """Click the sidebar link to ``target`` and wait until that page's run has rewritten the share
     link (both pages show the same top-10, so the old page's text proves nothing)."""
-    from iiscore.i18n import t
+    from iiscore_app.i18n import t
 
     from iiscore_app.state import PAGE_PATHS
 
@@ -283,7 +284,7 @@ async def drive(browser, url: str, spec: Spec, *, move: bool = True) -> Outcome:
         await page.goto(url + PAGE_PATH[spec.page] + spec.query, wait_until="domcontentloaded",
                         timeout=STEP_TIMEOUT_MS)
         if spec.upload is not None:
-            from iiscore.i18n import t
+            from iiscore_app.i18n import t
 
             # the data uploader of the page (the sidebar's scenario-JSON importer is another one)
             inp = page.locator("[data-testid=stFileUploader]", has_text=t("d.upload.data", spec.lang)).locator(
@@ -584,7 +585,7 @@ def test_views_leave_shared_results_untouched():
     from iiscore_app import state, views
 
     b = state.default_bundle()
-    scn = canonical(S.preset("west_infra", DS, FW).replace(weights={"innovation": 30.0}, region="贵州"), CTX)
+    scn = canonical(P.preset("west_infra", DS, FW).replace(weights={"innovation": 30.0}, region="贵州"), CTX)
     ev = state.Eval(scn, b)
     results = {"current": ev.current, "unedited": ev.unedited, "baseline": ev.baseline}
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 import iiscore
-from iiscore import scenario as S
+from iiscore_app import presets as P
+from iiscore_app import scenario as S
 
 ROOT = Path(__file__).resolve().parent.parent
 DS, FW = iiscore.load_default(), iiscore.load_default_framework()
@@ -34,12 +35,12 @@ def scenarios() -> dict[str, S.Scenario]:
     tie = [S.Edit("天津", leaf, "abs", float(m.at["上海", leaf])) for leaf in FW.leaves]  # 天津 := 上海
     out = {
         "default": d,
-        "west_infra_fixed": S.preset("west_infra", DS, FW).replace(whatif="fixed", tier_k=5, tier_seed=3),
+        "west_infra_fixed": P.preset("west_infra", DS, FW).replace(whatif="fixed", tier_k=5, tier_seed=3),
         "geometric_jenks": d.replace(aggregation="geometric", tier_method="jenks", tier_k=3,
                                      weights={"innovation": 30, "network": 5}),
         "zscore_kmeans_std": d.replace(normalisation="zscore", tier_standardise=True, tier_seed=5,
                                        tier_features="composite", treat="winsor", missing="mean"),
-        "pooled_2021_sizes": S.preset("report_sizes", DS, FW).replace(goalposts="pooled", year=2021),
+        "pooled_2021_sizes": S.Scenario.default().replace(tier_method="sizes").replace(goalposts="pooled", year=2021),
         "rank_norm_edits": d.replace(normalisation="rank", treat="none",
                                      edits=[("贵州", "network", "pct", 80.0), ("Beijing", "talent", "abs", 1.0)]),
         "tie": d.replace(edits=tie, tier_method="average"),
@@ -54,7 +55,7 @@ logging.disable(logging.WARNING)
 import pandas as pd
 import iiscore
 from iiscore import export, sensitivity, tiering
-from iiscore import scenario as S
+from iiscore_app import scenario as S
 from iiscore_app import state, views
 
 tokens = json.loads(sys.stdin.read())

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 import iiscore
 from iiscore import export
-from iiscore import scenario as S
-from iiscore.i18n import t
+from iiscore_app import scenario as S
+from iiscore_app.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")

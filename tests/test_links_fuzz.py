@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 import iiscore
-from iiscore import scenario as S
+from iiscore_app import presets as P
+from iiscore_app import scenario as S
 from iiscore.errors import IIScoreError
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -41,7 +42,7 @@ def token(payload) -> str:
 
 
 def full_scenario() -> S.Scenario:
-    return S.preset("west_infra", DS, FW).replace(
+    return P.preset("west_infra", DS, FW).replace(
         lang="en", page="tiers", year=2022, weights={"innovation": 30, "network": 5}, treat="log",
         aggregation="geometric", whatif="fixed", region="贵州", tier_method="sizes", tier_sizes=(5, 10, 10, 6),
         tier_k=5, tier_standardise=True, tier_seed=7, map_colour="tier", mc_n=800, mc_spread=0.3, mc_seed=4,
@@ -78,7 +79,7 @@ def assert_valid(scn, notes):
     for e in scn.edits:
         assert e.region in CTX.regions and e.indicator in CTX.leaves and e.kind in S.EDIT_KINDS
         lo, hi = S.PCT_RANGE if e.kind == "pct" else (-S.ABS_MAX, S.ABS_MAX)
-        assert lo <= e.value <= hi
+        assert lo <= e.amount <= hi
     # stable: the link the app writes back for it opens the same scenario, silently
     again, more = S.decode(S.encode(scn, CTX), CTX)
     assert again == scn and more == []
@@ -180,7 +181,7 @@ def test_random_query_params():
 
     @SETTINGS
     @given(st.dictionaries(st.sampled_from(["s", "preset", "lang", "foo", "", "S", "x" * 500]),
-                           st.one_of(st.text(max_size=40), st.sampled_from([*S.PRESETS, "en", "zh", FULL_TOKEN])),
+                           st.one_of(st.text(max_size=40), st.sampled_from([*P.PRESETS, "en", "zh", FULL_TOKEN])),
                            max_size=4))
     def run(params):
         assert_valid(*S.from_query(params, CTX, DS, FW))

@@ -132,7 +132,7 @@ def _grid_ds(fw, values):
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.lists(st.floats(0, 100), min_size=3, max_size=3), min_size=3, max_size=8),
+@given(st.lists(st.lists(st.floats(0, 100, allow_subnormal=False), min_size=3, max_size=3), min_size=3, max_size=8),
        st.integers(0, 7), st.sampled_from([0, 2]), st.floats(0.01, 50))
 def test_property_raising_an_indicator_never_lowers_the_score(values, who, col, delta):
     """Arithmetic aggregation with fixed goalposts: raising a higher-is-better indicator never lowers a score."""

@@ -9,6 +9,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from iiscore import SpecError, Spec, build, load_data, load_framework
 from iiscore import sensitivity as S
+from iiscore.sensitivity.engine import Engine
 from iiscore.framework import default_framework_path
 
 
@@ -219,7 +220,7 @@ def test_engine_variants_equal_loop_over_build(caict_missing):
     ds, spec = caict_missing
     options = {"normalisation": ("minmax", "rank"), "aggregation": ("arithmetic", "geometric"),
                "treat": ("none", "log", "winsor")}
-    eng = S._Engine(ds, spec, "both", ("weights", "normalisation", "aggregation", "treat"),
+    eng = Engine(ds, spec, "both", ("weights", "normalisation", "aggregation", "treat"),
                     ("noise", 0.3), options)
     W, V = eng.draw(11, 100, 112)
     comp = eng.composite(W, V)
@@ -269,7 +270,7 @@ def test_monte_carlo_statistics_equal_stored_ranks(caict):
     """Histogram percentiles and shifts equal numpy on the stored ranks of the same draws."""
     ds, spec = caict
     mc = S.monte_carlo(ds, spec, samples=2500, seed=5, weight_noise=0.5)
-    eng = S._Engine(ds, spec, "pillars", ("weights",), ("noise", 0.5), {})
+    eng = Engine(ds, spec, "pillars", ("weights",), ("noise", 0.5), {})
     W, V = eng.draw(5, 0, 2500)
     ranks = S.rank_rows(eng.composite(W, V))
     base = build(ds, spec).ranks["iidei"].to_numpy()
@@ -283,7 +284,7 @@ def test_weight_laws_are_centred_on_the_base_weights(caict):
     ds, spec = caict
     base = spec.framework.local_weights("iidei").to_numpy()
     for law in (("noise", 0.3), ("dirichlet", 30.0)):
-        eng = S._Engine(ds, spec, "pillars", ("weights",), law, {})
+        eng = Engine(ds, spec, "pillars", ("weights",), law, {})
         W, _ = eng.draw(0, 0, 20000)
         assert_allclose(W.sum(axis=1), 1.0)
         assert_allclose(W.mean(axis=0), base, atol=0.01)

@@ -17,7 +17,6 @@ from hypothesis import given, settings, strategies as st
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 
-from iiscore import tiering_cli
 from iiscore.errors import DataError, IIScoreError, SpecError
 from iiscore.tiering import (
     EIS_THRESHOLDS,
@@ -74,7 +73,7 @@ def random_scores(n=31, seed=1):
 # --------------------------------------------------------------------------------------------
 def test_kmeans_recovers_obvious_groups_and_orders_them():
     scores, truth = grouped_scores()
-    res = tiers(scores)
+    res = tiers(scores, method="kmeans")
     assert isinstance(res, TierResult)
     assert res.method == "kmeans"
     assert list(res.assignment.columns) == ["tier", "tier_name_zh", "tier_name_en", "composite"]
@@ -99,8 +98,8 @@ def test_ordering_highest_composite_cluster_first():
 
 def test_kmeans_same_seed_same_tiers_and_robust_to_seed():
     scores = random_scores(seed=7)
-    a = tiers(scores, seed=11)
-    b = tiers(scores, seed=11)
+    a = tiers(scores, method="kmeans", seed=11)
+    b = tiers(scores, method="kmeans", seed=11)
     pd.testing.assert_frame_equal(a.assignment, b.assignment)
     pd.testing.assert_frame_equal(a.centroids, b.centroids)
     # with 20 restarts the result does not depend on the seed for clear groups
@@ -116,7 +115,7 @@ def test_kmeans_same_seed_same_tiers_and_robust_to_seed():
 ])
 def test_kmeans_agrees_with_direct_sklearn_call(features, standardise):
     scores = random_scores(seed=2)
-    res = tiers(scores, k=4, features=features, standardise=standardise, seed=0, n_init=20)
+    res = tiers(scores, method="kmeans", k=4, features=features, standardise=standardise, seed=0, n_init=20)
     cols = {"composite+pillars": list(scores.columns), "composite": ["iidei"]}.get(
         features if isinstance(features, str) else "", features)
     x = scores[cols].to_numpy()
@@ -130,16 +129,16 @@ def test_kmeans_agrees_with_direct_sklearn_call(features, standardise):
 def test_kmeans_k_too_large_and_bad_features():
     scores = random_scores(n=5)
     with pytest.raises(SpecError) as e:
-        tiers(scores, k=6)
+        tiers(scores, method="kmeans", k=6)
     assert e.value.parameter == "k"
     same = pd.DataFrame({"c": [1.0, 1.0, 1.0, 2.0]}, index=list("abcd"))
     with pytest.raises(SpecError):
-        tiers(same, k=3)
+        tiers(same, method="kmeans", k=3)
     with pytest.raises(SpecError) as e:
-        tiers(scores, features="pillars")
+        tiers(scores, method="kmeans", features="pillars")
     assert e.value.parameter == "features"
     with pytest.raises(SpecError) as e:
-        tiers(scores, features=["nope"])
+        tiers(scores, method="kmeans", features=["nope"])
     assert e.value.parameter == "features"
 
 
@@ -378,7 +377,7 @@ def test_weight_noise_zero_noise_gives_baseline_tiers():
     # composite = weighted mean of pillars, each weighted by the sum of its leaves' weights
     pw = wn.groupby(pillar_of).sum()[PILLARS]
     np.testing.assert_allclose(comp, (pill * pw).sum(axis=1))
-    base = tiers(pd.concat([comp.rename("composite"), pill], axis=1))
+    base = tiers(pd.concat([comp.rename("composite"), pill], axis=1), method="kmeans")
     p = stability_under_weight_noise(norm, w, pillar_of, noise=0.0, n=5, seed=3)
     np.testing.assert_array_equal(p.idxmax(axis=1), base.tier)
     assert set(np.unique(p.to_numpy())) <= {0.0, 1.0}
@@ -408,9 +407,11 @@ def test_weight_noise_probabilities_and_determinism():
 def test_weight_noise_scores_match_build_with_missing_values():
     """With missing leaves, the re-computed scores are build(missing="reweight")'s: pillars over
     their observed leaves, the composite over pillars weighted by their full weight (a pooled mean
-    over all observed leaves would give the pillar with a gap less say)."""
+    over all observed leaves would give the pillar with a gap less say). The scores come from the
+    engine's one roll-up (RollUp.batch) with every node's weights given, tested here against build()."""
     from iiscore import Spec, build, load_default, load_default_framework
-    from iiscore.tiering import _weighted_scores
+    from iiscore.aggregate import RollUp
+    from iiscore.data import Dataset
 
     ds, fw = load_default(), load_default_framework()
     m = ds.matrix(2023)
@@ -418,18 +419,17 @@ def test_weight_noise_scores_match_build_with_missing_values():
     gaps = [("北京", fw.leaves[0]), ("北京", fw.leaves[1]), ("海南", fw.leaves[-1]), ("西藏", fw.leaves[7])]
     for r, leaf in gaps:
         long.loc[(long.region == r) & (long.year == 2023) & (long.indicator == leaf), "value"] = np.nan
-    from iiscore.data import Dataset
-
     res = build(Dataset(long, ds.region_info), Spec(framework=fw, year=2023, missing="reweight"))
     assert res.normalised.isna().sum().sum() == len(gaps) and m.notna().all().all()
     pillar_of = pd.Series({leaf: fw.parent(leaf) for leaf in fw.leaves})
     x = res.normalised[list(fw.leaves)].to_numpy(float)
-    mask = np.isfinite(x).astype(float)
-    w = fw.global_weights().reindex(fw.leaves).to_numpy(float)[None, :]
-    groups = np.array([list(fw.pillars).index(pillar_of[leaf]) for leaf in fw.leaves])
-    got = _weighted_scores(np.where(mask > 0, x, 0.0), mask, w / w.sum(), groups, len(fw.pillars))[0]
-    np.testing.assert_allclose(got[:, 0], res.composite.to_numpy(), rtol=0, atol=1e-9)
-    np.testing.assert_allclose(got[:, 1:], res.scores[list(fw.pillars)].to_numpy(), rtol=0, atol=1e-9)
+    w = fw.global_weights().reindex(fw.leaves).to_numpy(float)
+    weights = {p: w[None, [j for j, leaf in enumerate(fw.leaves) if pillar_of[leaf] == p]] for p in fw.pillars}
+    weights[fw.root] = np.array([[weights[p].sum() for p in fw.pillars]])
+    got = RollUp(fw, "arithmetic").batch(x, weights, keep=fw.pillars)
+    np.testing.assert_allclose(got[fw.root][0], res.composite.to_numpy(), rtol=0, atol=1e-9)
+    for p in fw.pillars:
+        np.testing.assert_allclose(got[p][0], res.scores[p].to_numpy(), rtol=0, atol=1e-9)
     # and the tiers at zero noise are the tiers of build()'s scores
     p = stability_under_weight_noise(res.normalised, fw.global_weights(), pillar_of, noise=0.0, n=2,
                                      method="sizes")
@@ -461,7 +461,7 @@ def test_silhouette_by_k_peaks_at_true_number_of_groups():
     sil = silhouette_by_k(scores)
     assert list(sil.index) == list(range(2, 9))
     assert sil["silhouette"].idxmax() == 4
-    labels = tiers(scores, k=3).tier
+    labels = tiers(scores, method="kmeans", k=3).tier
     assert sil.loc[3, "silhouette"] == pytest.approx(silhouette_score(scores.to_numpy(), labels))
     with pytest.raises(SpecError):
         silhouette_by_k(scores, ks=[1, 2])
@@ -474,7 +474,7 @@ def test_names_and_input_errors():
     assert tier_names(4) == REPORT_TIER_NAMES
     assert tier_names(2) == (("第 1 梯队", "Tier 1"), ("第 2 梯队", "Tier 2"))
     scores = random_scores(n=8)
-    res = tiers(scores, k=3)
+    res = tiers(scores, method="kmeans", k=3)
     assert set(res.assignment["tier_name_en"]) == {"Tier 1", "Tier 2", "Tier 3"}
     bad = scores.copy()
     bad.iloc[2, 3] = np.nan
@@ -501,7 +501,7 @@ def test_names_and_input_errors():
 
 def test_sorted_order():
     scores = random_scores(seed=8)
-    out = tiers(scores).sorted()
+    out = tiers(scores, method="kmeans").sorted()
     assert list(out["tier"]) == sorted(out["tier"])
     for _, g in out.groupby("tier"):
         assert g["composite"].is_monotonic_decreasing
@@ -510,97 +510,48 @@ def test_sorted_order():
 # --------------------------------------------------------------------------------------------
 # CLI
 # --------------------------------------------------------------------------------------------
-def _fake_core(monkeypatch, table):
-    """Fake iiscore.cli + iiscore.pipeline returning ``table`` as res.scores."""
-    fw = types.SimpleNamespace(root="iidei", children=lambda node: tuple(PILLARS))
-    spec = types.SimpleNamespace(framework=fw)
-    extra = table.copy()
-    extra["basic_0"] = 1.0  # a leaf column that must not be used
-    fake_cli = types.ModuleType("iiscore.cli")
+def _cli_tiers(argv, capsys):
+    from iiscore.cli import main
 
-    def add_score_options(p):
-        p.add_argument("--data")
-        p.add_argument("--year", type=int)
-
-    fake_cli.add_score_options = add_score_options
-    fake_cli.spec_and_data_from_args = lambda args: ("dataset", spec)
-
-    def write_table(df, out, *, index=False):
-        if out:
-            df.to_csv(out, index=index, encoding="utf-8")
-        else:
-            df.to_csv(sys.stdout, index=index, lineterminator="\n")
-
-    fake_cli.write_table = write_table
-    fake_pipeline = types.ModuleType("iiscore.pipeline")
-    fake_pipeline.build = lambda ds, sp: types.SimpleNamespace(scores=extra)
-    monkeypatch.setitem(sys.modules, "iiscore.cli", fake_cli)
-    monkeypatch.setitem(sys.modules, "iiscore.pipeline", fake_pipeline)
+    code = main(["tiers", *argv])
+    cap = capsys.readouterr()
+    return code, cap
 
 
-def _parse(argv):
-    import argparse
+def _builtin_table():
+    from iiscore import build, default_spec, load_default
 
-    parser = argparse.ArgumentParser()
-    sub = parser.add_subparsers(dest="command")
-    tiering_cli.register(sub)
-    return parser.parse_args(argv)
+    res = build(load_default(), default_spec())
+    fw = res.spec.framework
+    return res.scores[[fw.root, *fw.pillars]]
 
 
-def test_cli_with_fake_core(monkeypatch, capsys, tmp_path):
-    scores, truth = grouped_scores()
-    _fake_core(monkeypatch, scores)
-    args = _parse(["tiers", "--data", "x.csv"])
-    assert args.func(args) == 0
-    text = capsys.readouterr().out
-    out = pd.read_csv(io.StringIO(text))
+def test_cli_default_is_the_reports_sizes(capsys, tmp_path):
+    """``tiers`` without options: the report's 6/11/10/4 down the composite ranking, the same as
+    ``tiers(table)`` computed directly; --out writes the same text; --compare prints the ARI."""
+    code, cap = _cli_tiers([], capsys)
+    assert code == 0
+    out = pd.read_csv(io.StringIO(cap.out))
     assert list(out.columns) == ["region", "tier", "tier_name_zh", "tier_name_en", "composite"]
-    assert len(out) == 31
-    assert list(out["tier"]) == sorted(out["tier"])
+    assert list(out["tier"].value_counts().sort_index()) == [6, 11, 10, 4]
+    direct = tiers(_builtin_table(), method="sizes").tier
+    assert out.set_index("region")["tier"].to_dict() == direct.to_dict()
     for _, g in out.groupby("tier"):
         assert g["composite"].is_monotonic_decreasing
-    assert out.set_index("region")["tier"].to_dict() == truth.to_dict()
-    # deterministic, and --out writes the same text
     path = tmp_path / "t.csv"
-    args = _parse(["tiers", "--out", str(path), "--compare", "report"])
-    assert args.func(args) == 0
-    captured = capsys.readouterr()
-    assert path.read_text(encoding="utf-8").replace("\r\n", "\n") == text
-    assert "ARI = 1.0000" in captured.err
-    # other methods
-    args = _parse(["tiers", "--method", "sizes", "--sizes", "6,11,10,4"])
-    args.func(args)
-    out = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    assert list(out["tier"].value_counts().sort_index()) == [6, 11, 10, 4]
-    args = _parse(["tiers", "--method", "average", "--thresholds", "1.2,0.9,0.5"])
-    args.func(args)
-    args = _parse(["tiers", "--method", "sizes", "--sizes", "6,11,10"])
-    with pytest.raises(SpecError) as e:
-        args.func(args)
-    assert e.value.parameter == "sizes"
+    code, cap = _cli_tiers(["--out", str(path), "--compare", "report"], capsys)
+    assert code == 0 and path.read_text(encoding="utf-8") == out.to_csv(index=False, lineterminator="\n")
+    assert "ARI = " in cap.err
 
 
-def test_cli_feature_table_uses_root_and_children(monkeypatch):
-    scores, _ = grouped_scores()
-    _fake_core(monkeypatch, scores)
-    table = tiering_cli.feature_table(types.SimpleNamespace())
-    assert list(table.columns) == ["iidei", *PILLARS]
-
-
-def test_cli_through_main(monkeypatch, capsys):
-    """The real ``python -m iiscore tiers`` entry point with a monkeypatched data source."""
-    try:
-        from iiscore import cli
-    except Exception as exc:  # the core is being written concurrently
-        pytest.skip(f"iiscore.cli not importable yet: {exc}")
-    scores, truth = grouped_scores()
-    monkeypatch.setattr(tiering_cli, "feature_table", lambda args: scores)
-    assert cli.main(["tiers", "--method", "jenks"]) == 0
-    out = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    assert out.set_index("region")["tier"].to_dict() == truth.to_dict()
-    assert cli.main(["--lang", "zh", "tiers", "--method", "sizes", "--sizes", "1,2"]) == 2
-    err = capsys.readouterr().err
-    assert "sizes" in err and "梯队" in err
+def test_cli_other_methods_and_bad_sizes(capsys):
+    code, cap = _cli_tiers(["--method", "kmeans", "--seed", "3"], capsys)
+    km = tiers(_builtin_table(), method="kmeans", seed=3).tier
+    assert code == 0 and pd.read_csv(io.StringIO(cap.out)).set_index("region")["tier"].to_dict() == km.to_dict()
+    code, cap = _cli_tiers(["--method", "average", "--thresholds", "1.2,0.9,0.5"], capsys)
+    assert code == 0
+    code, cap = _cli_tiers(["--method", "sizes", "--sizes", "6,11,10"], capsys)
+    assert code == 2 and "sizes" in cap.err and cap.err.count("\n") == 1
 
 
 def test_default_data_end_to_end():

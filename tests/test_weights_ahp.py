@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from iiscore.errors import DataError, IIScoreError, IIScoreWarning, SpecError
-from iiscore.weights import _cli
+from iiscore.cli import weights as _cli
 from iiscore.weights.ahp import (
     RANDOM_INDEX,
     SAATY_SCALE,

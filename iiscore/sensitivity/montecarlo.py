@@ -58,7 +58,8 @@ def base_tiers(result: Result, k: int | None = None, seed: int = 0, method: str 
 
     seed = check_seed(seed)
     fw = result.spec.framework
-    table = result.scores[[fw.root, *fw.pillars]]
+    # only k-means reads the pillar scores; the other methods cut the composite
+    table = result.scores[[fw.root, *fw.pillars]] if method == "kmeans" else result.scores[[fw.root]]
     kw = dict(tier_kwargs)
     if method == "kmeans":
         kw["seed"] = seed
@@ -181,6 +182,8 @@ def _tier_setup(tiers, base: Result, rule: str, vary: tuple) -> FixedTiers:
     elif isinstance(tiers, pd.Series):
         s = tiers
         K = None
+        if tiers.attrs.get("method") in ("sizes", "jenks", "average", "kmeans"):
+            retier = {"method": tiers.attrs["method"]}
     else:
         raise SpecError(
             "'tiers' must be None, a Series region -> tier (1 = top) or a tiering.TierResult "
@@ -211,7 +214,8 @@ def _tier_setup(tiers, base: Result, rule: str, vary: tuple) -> FixedTiers:
     if rule == "auto":
         methods_vary = any(v in vary for v in _CHOICES)
         rule = "ranks" if methods_vary else ("scores" if contiguous else "centroids")
-    retier = retier or {"method": "kmeans", "k": K}
+    retier = dict(retier or {"method": DEFAULT_METHOD})
+    retier.setdefault("k", K)
     if rule == "scores":
         fixed = FixedTiers(t, K, "scores", th, retier=retier)
         implied = fixed.assign(comp) + 1
@@ -416,7 +420,7 @@ def monte_carlo(data, spec: Spec, *, samples: int = 10000, seed: int = 0, level:
 
 def _recluster(eng: Engine, seed: int, n: int, kwargs: dict, K: int) -> np.ndarray:
     try:
-        from . import tiering
+        from .. import tiering
     except ImportError:
         raise SpecError("Re-clustered tiers need the iiscore.tiering module, which is not available.",
                         "重新聚类的梯队需要 iiscore.tiering 模块，当前不可用。", parameter="recluster") from None

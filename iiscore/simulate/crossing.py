@@ -49,10 +49,12 @@ def default_tiers(scores) -> pd.Series:
 
     comp = scores.iloc[:, 0] if isinstance(scores, pd.DataFrame) else scores
     ok = np.isfinite(comp.to_numpy(float))
-    out = pd.Series(pd.array([pd.NA] * len(comp), dtype="Int64"), index=comp.index, name="tier")
+    vals = [pd.NA] * len(comp)
     if ok.any():
-        out[ok] = tiers(comp[ok].to_frame(), method="sizes").tier.to_numpy()
-    return out
+        got = tiers(comp[ok].to_frame(), method="sizes").tier.to_numpy()
+        for pos, v in zip(np.flatnonzero(ok), got):
+            vals[pos] = int(v)
+    return _tier_series(vals, comp.index)
 
 
 def baseline_tiers(result: Result, tiers=None) -> pd.Series:
@@ -93,8 +95,15 @@ def baseline_tiers(result: Result, tiers=None) -> pd.Series:
                         f"{'; missing: ' + ', '.join(map(str, missing[:5])) if missing else ''}.",
                         f"基准梯队必须为每个地区给出不小于 1 的整数梯队"
                         f"{'；缺少：' + '、'.join(map(str, missing[:5])) if missing else ''}。", parameter="tiers")
-    out = pd.array([pd.NA if unscored[r] else int(v) for r, v in tv.items()], dtype="Int64")
-    return pd.Series(out, index=pd.Index(list(result.regions), name=t.index.name), name="tier")
+    return _tier_series([pd.NA if unscored[r] else int(v) for r, v in tv.items()],
+                        pd.Index(list(result.regions), name=t.index.name))
+
+
+def _tier_series(values, index) -> pd.Series:
+    """Tiers as plain ints, or nullable ``Int64`` when some region is not tiered (``<NA>``)."""
+    if any(v is pd.NA for v in values):
+        return pd.Series(pd.array(values, dtype="Int64"), index=index, name="tier")
+    return pd.Series(np.asarray(values, dtype=np.int64), index=index, name="tier")
 
 
 def tier_bar_holders(composite: pd.Series, tiers: pd.Series, edited=()) -> pd.Series:
@@ -193,8 +202,8 @@ def tiers_after(before: pd.Series, after: pd.Series, tiers: pd.Series, threshold
         bar0 = np.array([s0[j] if j is not None else np.nan for j in hold])
         bar1 = np.array([s1[j] if j is not None else np.nan for j in hold])
     out = _moved_tiers(s0, s1, b, bar0, bar1, hold)
-    vals = pd.array([pd.NA if u else int(v) for u, v in zip(untiered, out)], dtype="Int64")
-    return pd.Series(vals, index=pd.Index(regions, name=before.index.name), name="tier")
+    return _tier_series([pd.NA if u else int(v) for u, v in zip(untiered, out)],
+                        pd.Index(regions, name=before.index.name))
 
 
 def _moved_tiers(s0, s1, b, bar0, bar1, hold) -> np.ndarray:

@@ -103,15 +103,11 @@ def levers(data: Dataset, spec: Spec, region, *, mode: str = "renormalise", indi
     base_data = apply_edits(data, edits, spec.year, fw) if edits else data
     baseline = build(base_data, spec)
     reg = base_data.resolve_region(region)
-    if mode == "fixed" and edits:
-        # the what-if's ruler: the UNEDITED data's goalposts and treatment, the edited values on it
-        unedited = build(data, spec)
-        fixed_spec(spec, unedited)
-        kern = CompositeKernel(base_data, replace(spec, year=unedited.year), _ruler=_ruler_of(data, spec, unedited))
-    else:
-        kern = _kernel(base_data, spec, baseline, mode)
-    i = _region_index(kern, reg)
-    inds = list(fw.leaves) if indicators is None else [_resolve_indicator(x, base_data, fw) for x in indicators]
+    # fixed mode: the what-if's ruler, the UNEDITED data's goalposts and treatment, the edited values on it
+    ruler_from = build(data, spec) if (mode == "fixed" and edits) else baseline
+    kern = evaluator(base_data, spec, ruler_from, mode)
+    i = kern.regions.index(reg)
+    inds = list(fw.leaves) if indicators is None else [resolve_indicator(x, base_data, fw) for x in indicators]
     X0 = np.array(kern.X)
     s0 = kern.composite(X0)
     sd_all = np.nanstd(X0, axis=0, ddof=1)

@@ -1,6 +1,7 @@
 """A what-if scenario (weights, methods, edits, tier settings, view) and its URL encoding.
 
-Pure Python (no Streamlit): the app's state module, the exports and the tests all use it.
+Pure Python (no Streamlit): the app's state module, the exports and the tests use it. The option
+vocabularies are the engine's registries (``iiscore.treat.TREATMENTS``, ...), never lists of its own.
 
 URL format (version 1)
 ----------------------
@@ -31,6 +32,15 @@ from typing import Iterable, NamedTuple
 import numpy as np
 import pandas as pd
 
+from iiscore.aggregate import AGGREGATIONS
+from iiscore.normalise import NORMALISATIONS
+from iiscore.simulate.edits import Edit
+from iiscore.simulate.whatif import MODES
+from iiscore.spec import DEFAULT_COVERAGE, MISSING
+from iiscore.spec import GOALPOSTS as _GOALPOSTS
+from iiscore.tiering import DEFAULT_METHOD, FEATURES, METHODS, REPORT_SIZES, report_sizes
+from iiscore.treat import TREATMENTS
+
 FORMAT_VERSION = 1
 MAX_TOKEN_CHARS = 8000          # a longer ``s`` is refused before any decoding
 MAX_JSON_BYTES = 64 * 1024      # decompressed size limit (no zip bombs)
@@ -39,15 +49,13 @@ MAX_NAME = 60
 
 LANGS = ("zh", "en")
 PAGES = ("home", "weights", "simulator", "tiers", "data")
-TREATS = ("none", "log", "winsor")
-NORMALISATIONS = ("minmax", "zscore", "rank", "frontier")
-GOALPOSTS = ("year", "pooled")
-MISSINGS = ("reweight", "mean")
-AGGREGATIONS = ("arithmetic", "geometric")
-WHATIF_MODES = ("renormalise", "fixed")
-EDIT_KINDS = ("pct", "abs")
-TIER_METHODS = ("kmeans", "jenks", "sizes", "average")
-TIER_FEATURES = ("composite+pillars", "composite")
+TREATS = TREATMENTS
+GOALPOSTS = _GOALPOSTS
+MISSINGS = MISSING
+WHATIF_MODES = MODES
+EDIT_KINDS = ("pct", "abs")   # the kinds a scenario stores (the simulator's table edits)
+TIER_METHODS = METHODS
+TIER_FEATURES = FEATURES
 K_RANGE = (2, 8)
 SEED_MAX = 2**31 - 1
 WEIGHT_MAX = 1000.0
@@ -56,11 +64,8 @@ ABS_MAX = 1e13
 MC_N_RANGE = (50, 5000)
 MC_SPREAD_RANGE = (0.05, 0.95)
 DEFAULT_DATASET = "caict2024"
-DEFAULT_SIZES = (6, 11, 10, 4)
+DEFAULT_SIZES = REPORT_SIZES
 
-#: The 12 provinces of the Western Development programme (西部大开发), used when the region
-#: table has no ``macro_region`` column.
-WESTERN = ("内蒙古", "广西", "重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆")
 
 
 class Notice(NamedTuple):
@@ -71,18 +76,6 @@ class Notice(NamedTuple):
 
     def message(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
-
-
-class Edit(NamedTuple):
-    """A what-if edit of one indicator value of one region (in the scenario's year).
-
-    ``kind="pct"``: change by ``value`` percent; ``kind="abs"``: set to ``value``.
-    """
-
-    region: str
-    indicator: str
-    kind: str
-    value: float
 
 
 @dataclass(frozen=True)
@@ -100,9 +93,10 @@ class Scenario:
     missing: str = "reweight"
     aggregation: str = "arithmetic"
     whatif: str = "renormalise"
-    edits: tuple = ()              # (Edit, ...), sorted
+    edits: tuple = ()              # (iiscore.simulate.Edit, ...) of kinds pct/abs, sorted
     region: str | None = None      # the simulator's region
-    tier_method: str = "kmeans"
+    coverage: float = DEFAULT_COVERAGE
+    tier_method: str = DEFAULT_METHOD
     tier_k: int = 4
     tier_features: str = "composite+pillars"
     tier_standardise: bool = False
@@ -120,7 +114,7 @@ class Scenario:
     def default(cls, settings: dict | None = None, **changes) -> "Scenario":
         """The data set's documented defaults (``data/defaults.json``) plus ``changes``."""
         if settings is None:
-            from .datasets import default_settings
+            from iiscore.datasets import default_settings
 
             settings = default_settings()
         base = {}
@@ -155,7 +149,7 @@ class Scenario:
     def compute_key(self) -> tuple:
         """The fields that change numbers (not language, page, map colour or name)."""
         return (self.dataset, self.year, self.weights, self.treat, self.normalisation,
-                self.goalposts, self.missing, self.aggregation, self.whatif, self.edits)
+                self.goalposts, self.missing, self.aggregation, self.whatif, self.edits, self.coverage)
 
     def tier_key(self) -> tuple:
         return (self.tier_method, self.tier_k, self.tier_features, self.tier_standardise,
@@ -164,7 +158,7 @@ class Scenario:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["weights"] = {k: v for k, v in self.weights}
-        d["edits"] = [list(e) for e in self.edits]
+        d["edits"] = [[e.region, e.indicator, e.kind, e.amount] for e in self.edits]
         d["tier_sizes"] = list(self.tier_sizes)
         return d
 
@@ -174,12 +168,22 @@ def _canon_weights(w) -> tuple:
     return tuple(sorted((str(k), round(float(v), 4)) for k, v in items))
 
 
+def _as_edit(e) -> Edit:
+    if isinstance(e, Edit):
+        return e
+    if isinstance(e, dict):
+        return Edit.from_dict({"amount": e.get("value"), **e})
+    region, indicator, kind, amount = e
+    return Edit(region, indicator, kind, amount)
+
+
 def _canon_edits(edits) -> tuple:
+    """Edits in the scenario's canonical form: one per cell (the last wins), sorted, amounts rounded
+    to 6 decimals (goal-seek answers are already rounded in their good direction, so this keeps them)."""
     out = {}
     for e in edits:
-        e = Edit(*e)
-        out[(e.region, e.indicator)] = Edit(str(e.region), str(e.indicator), str(e.kind),
-                                            round(float(e.value), 6))
+        e = _as_edit(e)
+        out[(e.region, e.indicator)] = Edit(str(e.region), str(e.indicator), str(e.kind), round(float(e.amount), 6))
     return tuple(out[k] for k in sorted(out))
 
 
@@ -256,6 +260,7 @@ _KEYS = {
     "e": "edits", "r": "region", "tm": "tier_method", "tk": "tier_k", "tf": "tier_features",
     "ts": "tier_standardise", "tr": "tier_seed", "tz": "tier_sizes", "mc": "map_colour",
     "sn": "mc_n", "sp": "mc_spread", "ss": "mc_seed", "so": "oat_node", "nm": "name",
+    "cv": "coverage",
 }
 _FIELDS = {v: k for k, v in _KEYS.items()}
 _ALWAYS = ("year", "treat", "normalisation", "goalposts", "missing", "aggregation")
@@ -282,7 +287,7 @@ def to_payload(scn: Scenario, context: Context | None = None) -> dict:
         if f.name == "weights":
             out[key] = {k: _num(v) for k, v in val}
         elif f.name == "edits":
-            out[key] = [[e.region, e.indicator, _EDIT_KIND_CODE[e.kind], _num(e.value)] for e in val]
+            out[key] = [[e.region, e.indicator, _EDIT_KIND_CODE[e.kind], _num(e.amount)] for e in val]
         elif f.name == "tier_sizes":
             out[key] = list(val)
         elif f.name == "tier_standardise":
@@ -490,6 +495,12 @@ def _validate(name, raw, ctx: Context):
             return False, None, _bad(name, raw, "not an integer", "不是整数", d)
         lo, hi = {"tier_k": K_RANGE, "tier_seed": (0, SEED_MAX), "mc_n": MC_N_RANGE, "mc_seed": (0, SEED_MAX)}[name]
         return _clamped(name, x, lo, hi, raw, d)
+    if name == "coverage":
+        try:
+            x = _as_float(raw)
+        except (TypeError, ValueError):
+            return False, None, _bad(name, raw, "not a number", "不是数字", d)
+        return _clamped(name, round(x, 4), 0.0, 1.0, raw, d)
     if name == "mc_spread":
         try:
             x = _as_float(raw)
@@ -617,18 +628,10 @@ def check_combination(scn: Scenario, ctx: Context | None = None) -> tuple[Scenar
                                     f"“{parent}”下的权重全为 0，已恢复为框架默认权重。"))
         scn = scn.replace(weights=w)
     if scn.tier_method == "sizes" and ctx is not None and sum(scn.tier_sizes) != len(ctx.regions):
-        scn = scn.replace(tier_sizes=DEFAULT_SIZES if sum(DEFAULT_SIZES) == len(ctx.regions) else
-                          _even_sizes(len(ctx.regions), 4))
+        scn = scn.replace(tier_sizes=report_sizes(len(ctx.regions)))
         notes.append(Notice("Tier sizes did not add up to the number of regions; reset.",
                             "各梯队数量之和与地区数不符，已重置。"))
     return scn, notes
-
-
-def _even_sizes(n, k):
-    base = [n // k] * k
-    for i in range(n % k):
-        base[i] += 1
-    return tuple(base)
 
 
 # --------------------------------------------------------------------------------------------
@@ -665,55 +668,6 @@ def from_json(text, context: Context) -> tuple[Scenario, list[Notice]]:
     return from_payload(doc if isinstance(doc, dict) else {}, context, source="file")
 
 
-# --------------------------------------------------------------------------------------------
-# ready-made scenarios
-# --------------------------------------------------------------------------------------------
-PRESETS = ("west_infra", "innovation_focus", "equal_pillars", "no_compensation", "report_sizes")
-
-
-def western_regions(ds) -> tuple:
-    info = ds.region_info
-    if info is not None and "macro_region" in info.columns:
-        w = tuple(r for r in ds.regions if info.at[r, "macro_region"] == "西部")
-        if w:
-            return w
-    return tuple(r for r in WESTERN if r in ds.regions)
-
-
-def preset(name: str, ds, framework, base: Scenario | None = None) -> Scenario:
-    """A ready-made workshop scenario, keeping ``base``'s language, page, year and tier settings.
-
-    * ``west_infra``: the western provinces raise 网络建设 and 标识建设 by 50 %.
-    * ``innovation_focus``: the 技术创新 pillar weight doubled.
-    * ``equal_pillars``: the five pillars weighted equally.
-    * ``no_compensation``: geometric aggregation (a weak pillar is not fully compensated).
-    * ``report_sizes``: tiers cut with the report's group sizes 6/11/10/4.
-    """
-    base = base or Scenario.default()
-    keep = dict(lang=base.lang, page=base.page, year=base.year, dataset=base.dataset)
-    clean = Scenario.default(**keep).replace(
-        tier_method=base.tier_method, tier_k=base.tier_k, tier_features=base.tier_features,
-        tier_standardise=base.tier_standardise, tier_seed=base.tier_seed, tier_sizes=base.tier_sizes,
-        map_colour=base.map_colour, region=base.region)
-    if name == "west_infra":
-        inds = [i for i in ("network", "identifier") if i in framework.leaves]
-        west = western_regions(ds)
-        edits = [Edit(r, i, "pct", 50.0) for r in west for i in inds]
-        region = clean.region if clean.region is not None else ("贵州" if "贵州" in west else (west[0] if west else None))
-        return clean.replace(edits=edits, name=name, region=region)
-    if name == "innovation_focus":
-        w = framework.node("innovation").weight if "innovation" in framework.ids else None
-        return clean.replace(weights={"innovation": 2 * w} if w else {}, name=name)
-    if name == "equal_pillars":
-        return clean.replace(weights={p: 20.0 for p in framework.pillars}, name=name)
-    if name == "no_compensation":
-        return clean.replace(aggregation="geometric", normalisation="minmax", name=name)
-    if name == "report_sizes":
-        sizes = DEFAULT_SIZES if sum(DEFAULT_SIZES) == len(ds.regions) else _even_sizes(len(ds.regions), 4)
-        return clean.replace(tier_method="sizes", tier_k=len(sizes), tier_sizes=sizes, name=name)
-    raise KeyError(name)
-
-
 def from_query(params: dict, context: Context, ds=None, framework=None) -> tuple[Scenario, list[Notice]]:
     """Scenario from URL query parameters (``s``, else ``preset``; ``lang`` applies to either)."""
     notices: list[Notice] = []
@@ -722,6 +676,8 @@ def from_query(params: dict, context: Context, ds=None, framework=None) -> tuple
     if s:
         scn, notices = decode(s, context)
     elif pname:
+        from .presets import PRESETS, preset
+
         if pname in PRESETS and ds is not None and framework is not None:
             scn = preset(pname, ds, framework, context.defaults)
         else:
@@ -754,24 +710,22 @@ def framework_for(scn: Scenario, base_framework):
 
 
 def spec_for(scn: Scenario, base_framework, year=None):
-    from .spec import Spec
+    from iiscore.spec import Spec
 
     return Spec(framework=framework_for(scn, base_framework), year=scn.year if year is None else year,
                 treat=scn.treat, normalisation=scn.normalisation,
                 goalposts="pooled" if scn.goalposts == "pooled" else None,
-                missing=scn.missing, aggregation=scn.aggregation)
+                missing=scn.missing, aggregation=scn.aggregation, coverage=scn.coverage)
 
 
 def sim_edits(scn: Scenario) -> tuple:
     """The scenario's edits as :class:`iiscore.simulate.Edit` records."""
-    from .simulate import Edit as SimEdit
-
-    return tuple(SimEdit(e.region, e.indicator, e.kind, float(e.value)) for e in scn.edits)
+    return tuple(scn.edits)
 
 
 def edited_dataset(scn: Scenario, ds, year: int, framework=None):
     """``ds`` with the scenario's edits applied to ``year`` (provenance 'scenario')."""
-    from .simulate import apply_edits
+    from iiscore.simulate import apply_edits
 
     if not scn.edits:
         return ds
@@ -781,8 +735,8 @@ def edited_dataset(scn: Scenario, ds, year: int, framework=None):
 def result_for(scn: Scenario, ds, base_framework, *, edits: bool = True):
     """``build`` for the scenario; with edits, :func:`iiscore.simulate.whatif` in the scenario's
     what-if mode (``fixed`` keeps the unedited data's goalposts and treatment)."""
-    from .pipeline import build
-    from .simulate import whatif
+    from iiscore.pipeline import build
+    from iiscore.simulate import whatif
 
     spec = spec_for(scn, base_framework)
     year = spec.year if spec.year is not None else ds.years[-1]
@@ -794,7 +748,7 @@ def result_for(scn: Scenario, ds, base_framework, *, edits: bool = True):
 
 def whatif_for(scn: Scenario, ds, base_framework, tiers=None):
     """The full :class:`iiscore.simulate.WhatIf` (before/after table, passes, notes)."""
-    from .simulate import whatif
+    from iiscore.simulate import whatif
 
     spec = spec_for(scn, base_framework)
     spec = spec.replace(year=spec.year if spec.year is not None else ds.years[-1])
@@ -802,7 +756,7 @@ def whatif_for(scn: Scenario, ds, base_framework, tiers=None):
 
 
 def tiers_for(result, scn: Scenario):
-    from . import tiering
+    from iiscore import tiering
 
     fw = result.spec.framework
     table = result.scores[[fw.root, *fw.pillars]]
@@ -817,7 +771,7 @@ def tiers_for(result, scn: Scenario):
 
 def edited_regions(scn: Scenario, ds, framework=None) -> frozenset:
     """The region ids the scenario's edits touch (they hold no tier bar: :func:`tiers_crossed`)."""
-    from .simulate import resolve_edits
+    from iiscore.simulate import resolve_edits
 
     if not scn.edits:
         return frozenset()
@@ -837,8 +791,8 @@ def tiers_crossed(tiers_unedited, unedited, current, edited=None):
     ``TierResult`` of the same method, ``k`` and parameters, with the moved tiers and the
     ``current`` scores (``params["moved_by"] = "crossing"``).
     """
-    from . import tiering
-    from .simulate import tiers_after
+    from iiscore import tiering
+    from iiscore.simulate import tiers_after
 
     fw = current.spec.framework
     base = tiers_unedited.tier
@@ -902,7 +856,7 @@ def rank_trajectory(scn: Scenario, ds, base_framework) -> pd.DataFrame:
     Only defined for min-max normalisation (other normalisations are per year by nature;
     they are used as they are).
     """
-    from .pipeline import build
+    from iiscore.pipeline import build
 
     spec = spec_for(scn, base_framework)
     if spec.normalisation == "minmax":
