@@ -660,8 +660,10 @@ def _parse_values(series: pd.Series, name, rows, column, decimal: str, errors: l
     Cells holding an Excel error value are appended to ``errors`` as (row, column, text)."""
     text = pd.Series([("" if v is None else str(v)).strip() for v in series.tolist()], index=series.index,
                      dtype=object)
-    plain = text.str.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?") if decimal == "." else \
-        text.str.fullmatch(r"[+-]?\d+")
+    # ASCII digits only here ('\d' would take full-width digits, which pandas cannot parse; the
+    # slow path reads them through NFKC)
+    plain = text.str.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?") if decimal == "." else \
+        text.str.fullmatch(r"[+-]?[0-9]+")
     out = np.full(len(text), np.nan)
     if plain.any():
         out[plain.to_numpy()] = pd.to_numeric(text[plain], errors="coerce").to_numpy(float)

@@ -80,7 +80,7 @@ class Spec:
         check_choice("aggregation", self.aggregation, AGGREGATIONS)
         check_choice("treat_fit", self.treat_fit, TREAT_FITS)
         object.__setattr__(self, "coverage", check_number("coverage", self.coverage, 0.0, 1.0))
-        object.__setattr__(self, "skew", check_number("skew", self.skew, 0.0))
+        object.__setattr__(self, "skew", check_number("skew", self.skew))
         object.__setattr__(self, "kurt", check_number("kurt", self.kurt))
         object.__setattr__(self, "winmax", check_int("winmax", self.winmax, 1, 1000))
         gp = self.goalposts

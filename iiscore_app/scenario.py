@@ -229,7 +229,15 @@ def data_fingerprint(ds) -> str:
     return h.hexdigest()[:6]
 
 
-def make_context(ds, framework, dataset_id: str = DEFAULT_DATASET, defaults: Scenario | None = None) -> Context:
+def make_context(ds, framework, dataset_id: str = DEFAULT_DATASET, defaults: Scenario | None = None, *,
+                 builtin: bool | None = None) -> Context:
+    """What links and files are validated against, and the defaults of a data set.
+
+    The built-in data set's defaults are its documented settings (``data/defaults.json``); any other
+    data (an upload, a server's own file) gets the engine's defaults -- no treatment, min-max,
+    re-weighting, arithmetic -- the settings the command line uses for the same file, so that one
+    file gets one answer. Tier sizes default to the report's shares of the data's regions.
+    """
     aliases = {}
     info = ds.region_info
     for r in ds.regions:
@@ -239,9 +247,15 @@ def make_context(ds, framework, dataset_id: str = DEFAULT_DATASET, defaults: Sce
             for c in ("name_zh", "name_en", "adcode"):
                 if c in info.columns and pd.notna(row[c]):
                     aliases.setdefault(str(row[c]).strip().casefold(), r)
-    defaults = defaults or Scenario.default(dataset=dataset_id)
+    if builtin is None:
+        builtin = dataset_id == DEFAULT_DATASET
+    if defaults is None:
+        defaults = Scenario.default(dataset=dataset_id) if builtin else Scenario.default(settings={}, dataset=dataset_id)
+        defaults = defaults.replace(year=ds.years[-1] if defaults.year not in ds.years else defaults.year)
     if defaults.dataset != dataset_id:
         defaults = defaults.replace(dataset=dataset_id)
+    if sum(defaults.tier_sizes) != len(ds.regions):
+        defaults = defaults.replace(tier_sizes=report_sizes(len(ds.regions)))
     return Context(dataset_id=dataset_id, node_ids=tuple(n for n in framework.ids if n != framework.root),
                    pillars=tuple(framework.pillars), leaves=tuple(framework.leaves),
                    regions=tuple(ds.regions), years=tuple(ds.years), fw_fp=framework_fingerprint(framework),
