@@ -229,8 +229,22 @@ def short_label(name: str, lang: str) -> str:
     if len(name) > 9 and " " in name:
         mid = len(name) / 2
         cut = min((i for i, ch in enumerate(name) if ch == " "), key=lambda i: abs(i - mid))
-        name = name[:cut] + "\n" + name[cut + 1:]
+        return name[:cut] + "\n" + name[cut + 1:]
+    if len(name) >= 8 and " " not in name:
+        # a long pinyin word: break between syllables, before an initial that follows a vowel or a
+        # final n/g (n and g themselves are not taken as initials: they end syllables too)
+        low = name.lower()
+        cuts = [i for i in range(2, len(name) - 2)
+                if low[i] in "bcdfhjklmpqrstwxyz" and low[i - 1] in "aeiouvng"]
+        if cuts:
+            cut = min(cuts, key=lambda i: abs(i - len(name) / 2))
+            return name[:cut] + "-\n" + name[cut:]
     return name
+
+
+def label_em(text: str) -> float:
+    """Approximate width of ``text`` in em: a CJK character 1, a Latin letter or digit 0.58."""
+    return max(1.0, sum(1.0 if ord(ch) > 0x2E7F else 0.58 for ch in str(text)))
 
 
 def _no_data(lang: str) -> str:
@@ -418,6 +432,7 @@ def tile_chart(cells: pd.DataFrame, lang: str, height: int = 460, titles: Mappin
     ncols, nrows = int(cells["col"].max()) + 1, int(cells["row"].max()) + 1
     df = cells.assign(x0=cells["col"] - 0.47, x1=cells["col"] + 0.47, y0=cells["row"] - 0.47, y1=cells["row"] + 0.47)
     df = df.drop(columns=["region"]).assign(region=cells["region"].fillna("").astype(str))
+    df["em"] = [max(label_em(x) for x in str(lab).split("\n")) for lab in df["label"]]
     cell = alt.param(name="cell", expr=f"max(6, min(width / {ncols}, height / {nrows}))")
     xs = alt.Scale(domain=[-0.5, ncols - 0.5], range=[{"expr": f"width / 2 - cell * {ncols / 2}"},
                                                        {"expr": f"width / 2 + cell * {ncols / 2}"}], nice=False, zero=False)
@@ -431,7 +446,10 @@ def tile_chart(cells: pd.DataFrame, lang: str, height: int = 460, titles: Mappin
     rects = base.mark_rect(stroke="white", strokeWidth=1).encode(
         x=alt.X("x0:Q", scale=xs, axis=None), x2="x1:Q", y=alt.Y("y0:Q", scale=ys, axis=None), y2="y1:Q",
         color=alt.Color("fill:N", scale=None), tooltip=tips)
-    text = base.mark_text(fontSize={"expr": "max(7, min(15, cell * 0.2))"}, limit={"expr": "cell * 0.94"},
+    # each label's font fills ~90 % of its cell at most: widths in em of the longest line
+    cap = 0.21 if lang == "en" else 0.28
+    text = base.mark_text(fontSize={"expr": f"max(6, min(16, cell * {cap}, cell * 0.9 / datum.em))"},
+                          limit={"expr": "cell * 0.96"},
                           lineBreak="\n",
                           font='"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif'
                           ).encode(x=alt.X("col:Q", scale=xs), y=alt.Y("row:Q", scale=ys), text="label:N",
@@ -549,8 +567,8 @@ def render_png(kind: str, geo: dict, table: pd.DataFrame, mode: str, lang: str, 
         for _, c in cells.iterrows():
             ax.add_patch(Rectangle((c["col"] - 0.47, -c["row"] - 0.47), 0.94, 0.94, facecolor=c["fill"],
                                    edgecolor="white", lw=1))
-            longest = max(len(x) for x in str(c["label"]).split("\n"))
-            size = (9 if cells["col"].max() < 10 else 5) * min(1.0, 12 / max(longest, 1))
+            em = max(label_em(x) for x in str(c["label"]).split("\n"))
+            size = (10 if cells["col"].max() < 10 else 5) * min(1.0, 6.5 / em)
             ax.text(c["col"], -c["row"], c["label"], fontproperties=_font(size), color=c["text"], ha="center",
                     va="center", linespacing=1.0)
         ax.set_xlim(-0.6, cells["col"].max() + 0.6)

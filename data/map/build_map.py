@@ -29,7 +29,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 OUT = HERE / "china_map.geojson"
-SIMPLIFY = "20%"  # of removable vertices kept; chosen for a total payload well under 400 KB
+SIMPLIFY = "20%"  # of removable vertices kept (mainland provinces); the whole map stays near 100 KB
+SIMPLIFY_SMALL = "50%"  # Taiwan, Hong Kong, Macao and the islands (few vertices to begin with)
 PRECISION = 0.001  # degrees (about 100 m): small islands keep their rings
 
 # ne_10m_admin_0_boundary_lines_maritime_indicator_chn.geojson, Natural Earth 5.1 (public domain):
@@ -104,18 +105,24 @@ def main() -> None:
     feats.append({"type": "Feature", "properties": ISLANDS, "geometry": {"type": "MultiPolygon", "coordinates": islands}})
 
     # one feature per part: mapshaper's keep-shapes keeps one ring per feature, so islands of a
-    # multi-part region (Penghu, Kinmen, the Paracels, the Spratlys) would vanish otherwise
-    parts = []
-    for k, f in enumerate(feats):
-        for poly in polygons_of(f["geometry"]):
-            parts.append({"type": "Feature", "properties": {"_f": k},
-                          "geometry": {"type": "Polygon", "coordinates": poly}})
+    # multi-part region (Penghu, Kinmen, the Paracels, the Spratlys) would vanish otherwise.
+    # The mainland provinces and the small regions (Taiwan, Hong Kong, Macao, islands) are
+    # simplified separately: one threshold for both would reduce Hong Kong to a few points.
+    simplified = []
     with tempfile.TemporaryDirectory() as tmp:
-        src, dst = Path(tmp) / "in.json", Path(tmp) / "out.json"
-        src.write_text(json.dumps({"type": "FeatureCollection", "features": parts}), encoding="utf-8")
-        subprocess.run([args.mapshaper, str(src), "-simplify", SIMPLIFY, "weighted", "keep-shapes",
-                        "-o", f"precision={PRECISION}", "format=geojson", str(dst)], check=True)
-        simplified = json.loads(dst.read_text(encoding="utf-8"))["features"]
+        for group, keep in (("mainland", SIMPLIFY), ("small", SIMPLIFY_SMALL)):
+            parts = []
+            for k, f in enumerate(feats):
+                if (k < len(prov["features"])) != (group == "mainland"):
+                    continue
+                for poly in polygons_of(f["geometry"]):
+                    parts.append({"type": "Feature", "properties": {"_f": k},
+                                  "geometry": {"type": "Polygon", "coordinates": poly}})
+            src, dst = Path(tmp) / f"{group}.json", Path(tmp) / f"{group}_out.json"
+            src.write_text(json.dumps({"type": "FeatureCollection", "features": parts}), encoding="utf-8")
+            subprocess.run([args.mapshaper, str(src), "-simplify", keep, "weighted", "keep-shapes",
+                            "-o", f"precision={PRECISION}", "format=geojson", str(dst)], check=True)
+            simplified += json.loads(dst.read_text(encoding="utf-8"))["features"]
 
     grouped: dict[int, list] = {}
     for f in simplified:
