@@ -22,6 +22,7 @@ Islands and the dashed line; regions that the data do not have are drawn grey wi
 """
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
@@ -70,9 +71,17 @@ def load_geometry(path: str | Path = MAP_FILE) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def load_tile_layout(path: str | Path = TILE_FILE) -> pd.DataFrame:
-    """The tile-grid layout of China's 34 provincial-level regions: region, adcode, name_en, col, row."""
+@functools.lru_cache(maxsize=4)
+def _layout_rows(path: str) -> tuple:
     lay = pd.read_csv(path, dtype={"region": str})
+    return tuple(lay.columns), tuple(map(tuple, lay.itertuples(index=False)))
+
+
+def load_tile_layout(path: str | Path = TILE_FILE) -> pd.DataFrame:
+    """The tile-grid layout of China's 34 provincial-level regions: region, adcode, name_en, col, row
+    (a new DataFrame each call; the file is read once)."""
+    cols, rows = _layout_rows(str(path))
+    lay = pd.DataFrame(list(rows), columns=list(cols))
     if lay[["col", "row"]].duplicated().any():
         raise DataError(f"{path}: two regions share one tile (col, row).", f"{path}：两个地区占了同一格 (col, row)。",
                         file=path, column="col,row")
@@ -133,10 +142,10 @@ def fills(table: pd.DataFrame, mode: str) -> dict:
     if mode == "tier":
         tiers = pd.to_numeric(table["tier"], errors="coerce")
         k = int(tiers.max()) if tiers.notna().any() else 0
-        return {r: tier_colour(tiers[r], k) if pd.notna(tiers[r]) else NO_DATA for r in table.index}
+        return {r: tier_colour(v, k) if pd.notna(v) else NO_DATA for r, v in zip(table.index, tiers.tolist())}
     vals = pd.to_numeric(table["value"], errors="coerce")
     lo, hi = (float(vals.min()), float(vals.max())) if vals.notna().any() else (0.0, 0.0)
-    return {r: score_colour(vals[r], lo, hi) for r in table.index}
+    return {r: score_colour(v, lo, hi) for r, v in zip(table.index, vals.tolist())}
 
 
 def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
@@ -156,12 +165,12 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
 
 
 # -- joining the data to the map ---------------------------------------------------------------------
-def _keys(region, info: pd.DataFrame | None) -> set:
+def _keys(region, rec: dict | None) -> set:
     keys = {str(region).strip().casefold()}
-    if info is not None and region in info.index:
-        for col in ("name_zh", "name_zh_short", "name_en"):
-            if col in info.columns and pd.notna(info.at[region, col]):
-                keys.add(str(info.at[region, col]).strip().casefold())
+    for col in ("name_zh", "name_zh_short", "name_en"):
+        v = (rec or {}).get(col)
+        if v is not None and not (isinstance(v, float) and np.isnan(v)):
+            keys.add(str(v).strip().casefold())
     return keys
 
 
@@ -173,15 +182,18 @@ def match_regions(features: list, regions, info: pd.DataFrame | None) -> dict:
     names. The South China Sea Islands (adcode 460000) take Hainan's region. Unmatched features
     are drawn as "no data"."""
     by_code, by_name = {}, {}
-    if info is not None and "adcode" in info.columns:
-        for r, a in info["adcode"].items():
-            if r in regions and pd.notna(a):
-                try:
-                    by_code[int(a)] = r
-                except (TypeError, ValueError):
-                    pass
+    regions = list(regions)
+    wanted = set(regions)
+    recs = {r: rec for r, rec in info.to_dict("index").items() if r in wanted} if info is not None else {}
+    for r, rec in recs.items():
+        a = rec.get("adcode")
+        if a is not None and pd.notna(a):
+            try:
+                by_code[int(a)] = r
+            except (TypeError, ValueError):
+                pass
     for r in regions:
-        for k in _keys(r, info):
+        for k in _keys(r, recs.get(r)):
             by_name.setdefault(k, r)
     out = {}
     for i, f in enumerate(features):
@@ -261,9 +273,13 @@ def _fmt_rank(x) -> str:
 
 def tooltip_fields(table: pd.DataFrame, region, lang: str) -> dict:
     """score, rank, tier and est texts of one region for the tooltips (no data -> "无数据"/"no data")."""
-    if region is None or region not in table.index or not np.isfinite(table.at[region, "value"]):
+    row = table.loc[region].to_dict() if region is not None and region in table.index else None
+    return _tips(row, lang)
+
+
+def _tips(row: dict | None, lang: str) -> dict:
+    if row is None or not np.isfinite(row["value"]):
         return {"score": _no_data(lang), "rank": "–", "tier": "–", "est": ""}
-    row = table.loc[region]
     est = row["est"]
     if est:
         est = ("estimated share " if lang == "en" else "估算占比 ") + f"{est}%"
@@ -279,17 +295,18 @@ def deck_features(geo: dict, table: pd.DataFrame, mode: str, lang: str, info: pd
     feats = geo["features"]
     match = match_regions(feats, table.index, info)
     fill = fills(table, mode)
+    rows = table.to_dict("index")
     out = []
     for i, f in enumerate(feats):
         p = f["properties"]
         if p.get("kind") not in ("province", "islands"):
             continue
         r = match.get(i)
-        has = r is not None and np.isfinite(table.at[r, "value"])
+        has = r is not None and np.isfinite(rows[r]["value"])
         name = _feature_name(p, lang)
         if p.get("kind") == "islands" and r is not None:
-            name = f"{name} ({table.at[r, 'name']})" if lang == "en" else f"{name}（{table.at[r, 'name']}）"
-        props = {"name": name, **tooltip_fields(table, r if has else None, lang),
+            name = f"{name} ({rows[r]['name']})" if lang == "en" else f"{name}（{rows[r]['name']}）"
+        props = {"name": name, **_tips(rows[r] if has else None, lang),
                  "fill": list(fill[r] if has else NO_DATA) + [230],
                  "line": list(ISLAND_LINE if p.get("kind") == "islands" else BORDER) + [255]}
         out.append({"type": "Feature", "properties": props, "geometry": f["geometry"]})
@@ -400,21 +417,22 @@ def tile_cells(table: pd.DataFrame, mode: str, info: pd.DataFrame | None, layout
     matched = set(match.values())
     china = len(matched) == len(table.index) and len(match) == len(matched)
     fill = fills(table, mode)
+    recs = table.to_dict("index")
     rows = []
     if china:
-        for i, (_, cell) in enumerate(layout.iterrows()):
+        for i, cell in enumerate(layout.to_dict("records")):
             r = match.get(i)
-            has = r is not None and np.isfinite(table.at[r, "value"])
-            name = table.at[r, "name"] if r is not None else (cell.get("name_en") if lang == "en" else cell["region"])
-            label = table.at[r, "short"] if r is not None else short_label(name, lang)
+            has = r is not None and np.isfinite(recs[r]["value"])
+            name = recs[r]["name"] if r is not None else (cell.get("name_en") if lang == "en" else cell["region"])
+            label = recs[r]["short"] if r is not None else short_label(name, lang)
             rows.append((r, int(cell["col"]), int(cell["row"]), str(label), str(name), fill[r] if has else NO_DATA,
-                         tooltip_fields(table, r if has else None, lang)))
+                         _tips(recs[r] if has else None, lang)))
     else:
-        for _, cell in generic_layout(table.index).iterrows():
+        for cell in generic_layout(table.index).to_dict("records"):
             r = cell["region"]
-            has = np.isfinite(table.at[r, "value"])
-            rows.append((r, int(cell["col"]), int(cell["row"]), str(table.at[r, "short"]), str(table.at[r, "name"]),
-                         fill[r] if has else NO_DATA, tooltip_fields(table, r if has else None, lang)))
+            has = np.isfinite(recs[r]["value"])
+            rows.append((r, int(cell["col"]), int(cell["row"]), str(recs[r]["short"]), str(recs[r]["name"]),
+                         fill[r] if has else NO_DATA, _tips(recs[r] if has else None, lang)))
     out = pd.DataFrame([{"region": r, "col": c, "row": w, "label": lab, "name": nm, "fill": hexcolour(f),
                          "text": hexcolour(text_colour(f)), **tips} for r, c, w, lab, nm, f, tips in rows])
     out["layout"] = "china" if china else "generic"
