@@ -53,6 +53,7 @@ DASH_LINE = (70, 70, 70)
 # container of the app: 356 px wide (Overview right column at 1280 px; 358 px on a 390 px phone).
 FIT_WIDTH, FIT_HEIGHT = 340, 440
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+FONT_STACK = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif'
 
 
 def cjk_font_path() -> Path:
@@ -376,9 +377,8 @@ def deck_json(geo: dict, table: pd.DataFrame, mode: str, lang: str, info: pd.Dat
                   auto_highlight=True),
         pdk.Layer("GeoJsonLayer", [], id="dashline", pickable=False, stroked=True, filled=False,
                   get_line_color=list(DASH_LINE), line_width_min_pixels=1.6),
-        pdk.Layer("TextLayer", [], id="labels", get_text="text", get_position="position", get_size=11,
-                  get_color=list(DASH_LINE), character_set="auto", pickable=False,
-                  font_family='"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif'),
+        pdk.Layer("TextLayer", [], id="labels", get_text="text", get_position="position", get_size=12,
+                  get_color=list(DASH_LINE), pickable=False),
     ]
     view = pdk.ViewState(**fit_view(bounds(geo)), min_zoom=1, max_zoom=7)
     tip = {"html": tooltip_html, "style": {"fontSize": "14px"}}
@@ -386,6 +386,10 @@ def deck_json(geo: dict, table: pd.DataFrame, mode: str, lang: str, info: pd.Dat
     spec = json.loads(deck.to_json())  # pydeck's serialiser is slow on big data: add the data after
     for layer, d in zip(spec["layers"], (data, dash, labels)):
         layer["data"] = d
+    # set here, not through pydeck, which would turn these strings into "@@=" expressions:
+    # Chinese glyphs need the "auto" character set; the fonts are the visitor's own (offline)
+    spec["layers"][2]["characterSet"] = "auto"
+    spec["layers"][2]["fontFamily"] = FONT_STACK
     return json.dumps(spec, separators=(",", ":"), ensure_ascii=False), deck._tooltip
 
 
@@ -469,8 +473,7 @@ def tile_chart(cells: pd.DataFrame, lang: str, height: int = 460, titles: Mappin
     text = base.mark_text(fontSize={"expr": f"max(6, min(16, cell * {cap}, cell * 0.9 / datum.em))"},
                           limit={"expr": "cell * 0.96"},
                           lineBreak="\n",
-                          font='"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif'
-                          ).encode(x=alt.X("col:Q", scale=xs), y=alt.Y("row:Q", scale=ys), text="label:N",
+                          font=FONT_STACK).encode(x=alt.X("col:Q", scale=xs), y=alt.Y("row:Q", scale=ys), text="label:N",
                                    color=alt.Color("text:N", scale=None), tooltip=tips)
     return alt.layer(rects, text).add_params(cell).properties(width="container", height=height).configure_view(strokeWidth=0)
 

@@ -286,6 +286,9 @@ def test_deck_payload_is_small_and_offline():
     spec = json.loads(text)
     assert spec.get("mapProvider") is None
     assert [layer["id"] for layer in spec["layers"]] == ["provinces", "dashline", "labels"]
+    labels = spec["layers"][2]
+    assert labels["characterSet"] == "auto" and not labels["fontFamily"].startswith("@@")  # literal, not expressions
+    assert labels["data"] == [{"text": "南海诸岛", "position": [114.0, 12.6]}]
     assert tip["html"] == "<b>{name}</b>"
     assert (ROOT / "data" / "map" / "china_map.geojson").stat().st_size < 150_000
 
