@@ -369,8 +369,8 @@ def deck_json(geo: dict, table: pd.DataFrame, mode: str, lang: str, info: pd.Dat
 
     data = deck_features(geo, table, mode, lang, info)
     dash = {"type": "FeatureCollection", "features": _kind(geo, "dashline")}
-    labels = [{"text": _feature_name(f["properties"], lang), "position": f["geometry"]["coordinates"]}
-              for f in _kind(geo, "label")]
+    labels = [{"text": short_label(_feature_name(f["properties"], lang), lang), "position": f["geometry"]["coordinates"]}
+              for f in _kind(geo, "label")]  # long English names on two lines
     layers = [
         pdk.Layer("GeoJsonLayer", [], id="provinces", pickable=True, stroked=True, filled=True,
                   get_fill_color="properties.fill", get_line_color="properties.line", line_width_min_pixels=1,
@@ -577,7 +577,8 @@ def render_png(kind: str, geo: dict, table: pd.DataFrame, mode: str, lang: str, 
                         solid_capstyle="butt")
         for f in _kind(geo, "label"):
             x, y = f["geometry"]["coordinates"]
-            ax.text(x, _merc_y(y) * 180 / math.pi, _feature_name(f["properties"], lang), fontproperties=_font(8),
+            ax.text(x, _merc_y(y) * 180 / math.pi, short_label(_feature_name(f["properties"], lang), lang),
+                    fontproperties=_font(8),
                     color=hexcolour(DASH_LINE), ha="center", va="center")
         w, s, e, n = bounds(geo)
         ax.set_xlim(w - 0.5, e + 0.5)
