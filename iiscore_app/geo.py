@@ -546,9 +546,7 @@ def render_png(kind: str, geo: dict, table: pd.DataFrame, mode: str, lang: str, 
     if width_px < 300 or height_px < 300:
         raise SpecError(f"The PNG must be at least 300 x 300 px; got {width_px} x {height_px}.",
                         f"PNG 至少 300 x 300 像素，收到 {width_px} x {height_px}。", parameter="width_px")
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
+    # a bare Figure draws with Agg and never touches pyplot's global backend or state
     from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
