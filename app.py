@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from iiscore_app.i18n import t
-from iiscore_app import state, ui, views
+from iiscore_app import geo, state, ui, views
 
 scn, lang = ui.page_start("home")
 st.title(t("app.title", lang))
@@ -24,8 +24,18 @@ with right:
     state.control(st.radio, "map_colour", t("home.map.colour", lang), options=colours, horizontal=True,
                   format_func=lambda v: t("home.map.tier", lang) if v == "tier" else fw.name(v, lang))
     colour_by = state.scenario().map_colour
-    st.pydeck_chart(state.map_deck(ev, colour_by, lang), height=460, key=state.wkey("home_map"))
+    kind = st.radio(t("map.kind", lang), options=list(geo.KINDS), horizontal=True,
+                    format_func=lambda k: t("map.kind." + k, lang), key=state.wkey("home_map_kind"))
+    if kind == "geo":
+        st.pydeck_chart(state.map_deck(ev, colour_by, lang), height=460, key=state.wkey("home_map"))
+    else:
+        st.vega_lite_chart(state.view("tile_chart", ev, lang, colour_by), width="stretch", key=state.wkey("home_tiles"))
     st.markdown(views.legend(ev, colour_by, lang), unsafe_allow_html=True)
+    st.caption(t("map.note" if kind == "geo" else "map.note.tiles", lang))
+    if geo.cjk_font_path().exists():  # the PNG is drawn only when asked for (a click), then cached
+        st.download_button(t("map.download", lang), data=lambda: state.map_png(ev, colour_by, lang, kind),
+                           file_name=f"iidei_map_{colour_by}_{kind}_{scn.year}.png", mime="image/png",
+                           on_click="ignore", key=state.wkey("home_map_png"))
 
 st.divider()
 n1, n2 = st.columns(2)

@@ -322,6 +322,28 @@ STRINGS: dict[str, tuple[str, str]] = {
     "d.method": ("方法说明", "Methodology"),
     "d.notes": ("本次计算的说明", "Notes on this run"),
     "d.coverage": ("缺失值：{n} 个", "Missing values: {n}"),
+    # the map (iiscore_app/geo.py)
+    "map.kind": ("地图样式", "Map style"),
+    "map.kind.geo": ("地理地图", "Geographic"),
+    "map.kind.tiles": ("方格地图", "Tile grid"),
+    "map.tooltip": ("得分 {score}<br/>排名 {rank}<br/>梯队 {tier}<br/>{est}",
+                    "Score {score}<br/>Rank {rank}<br/>Tier {tier}<br/>{est}"),
+    "map.note": ("示意图，非标准地图（无审图号），仅示意各地区数据；边界据 Natural Earth（公有领域）。",
+                 "Schematic map, not a standard map (it has no official map approval number); it only shows the "
+                 "regions' data. Boundaries: Natural Earth (public domain)."),
+    "map.note.tiles": ("方格地图：每个地区一个等大方格，位置大致对应地理方位，不表示面积和边界。",
+                       "Tile grid: one equal square per region in rough geographic position; no areas, no boundaries."),
+    "map.download": ("下载地图（PNG）", "Download the map (PNG)"),
+    "map.png.title": ("{index} · {year} 年 · {what}", "{index} · {year} · {what}"),
+    "map.source.default": ("数据来源：国家统计局、科技部《中国科技统计年鉴》等；指标框架：中国信息通信研究院；部分数值为估算。",
+                           "Data: NBS, MOST China Statistical Yearbook on Science and Technology and others; framework: "
+                           "CAICT; some values are estimates."),
+    "map.source.upload": ("数据来源：上传的数据（{name}）。", "Data: uploaded ({name})."),
+    "map.legend.tier": ("梯队（1 = 最高，颜色越深越好）", "Tier (1 = best; darker is better)"),
+    "map.legend.score": ("{what}（颜色越深越好）", "{what} (darker is better)"),
+    "map.png.error": ("无法生成地图图片：{err}", "The map image cannot be made: {err}"),
+    "map.tile.name": ("地区", "Region"),
+    "map.what.composite": ("综合得分", "Composite score"),
 }
 
 # long texts

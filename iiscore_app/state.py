@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,7 +127,10 @@ def bundle() -> Bundle:
 
 @st.cache_resource(show_spinner=False)
 def geojson() -> dict:
-    return json.loads((ROOT / "data" / "china_provinces.geojson").read_text(encoding="utf-8"))
+    """The map's geometry (data/map/china_map.geojson), shared by every session; never changed."""
+    from . import geo
+
+    return geo.load_geometry()
 
 
 # -- the scenario ---------------------------------------------------------------------------------
@@ -435,6 +437,18 @@ def _map_json(bkey: str, ckey: tuple, tkey: tuple, lang: str, colour_by: str, _e
     from . import views
 
     return views.map_json(_ev, colour_by, lang, geojson())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _map_png(bkey: str, ckey: tuple, tkey: tuple, lang: str, colour_by: str, kind: str, _ev: Eval) -> bytes:
+    from . import views
+
+    return views.map_png(_ev, colour_by, lang, kind, geojson())
+
+
+def map_png(ev: Eval, colour_by: str, lang: str, kind: str) -> bytes:
+    """The map as a PNG (``kind`` "geo" or "tiles"), made when asked for and cached."""
+    return _map_png(ev.b.key, ev.scn.compute_key(), ev.scn.tier_key(), lang, colour_by, kind, ev)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

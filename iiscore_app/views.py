@@ -12,12 +12,10 @@ import pydeck as pdk
 from iiscore_app import scenario as S
 from iiscore_app.i18n import opt, provenance_label, t, unit_label
 
-# Sequential palette (YlGnBu, light = low) and tier colours (tier 1 first).
-SEQ = [(255, 255, 204), (199, 233, 180), (127, 205, 187), (65, 182, 196), (29, 145, 192), (34, 94, 168),
-       (12, 44, 132)]
-TIER_COLOURS = [(178, 24, 43), (239, 138, 98), (103, 169, 207), (33, 102, 172), (120, 120, 120),
-                (90, 174, 97), (153, 112, 171), (191, 129, 45)]
-NO_DATA = (220, 220, 220)
+from . import geo
+
+# Map colours: one rule (darkest = best) for scores and tiers, in iiscore_app/geo.py.
+NO_DATA = geo.NO_DATA
 
 
 def region_name(ds, region, lang):
@@ -58,66 +56,30 @@ def ranking_table(ev, lang: str) -> pd.DataFrame:
     return out.sort_values(t("col.rank", lang), kind="stable").reset_index(drop=True)
 
 
-def _interp(colours, x):
-    if x is None or not np.isfinite(x):
-        return NO_DATA
-    x = min(max(float(x), 0.0), 1.0) * (len(colours) - 1)
-    i = min(int(x), len(colours) - 2)
-    f = x - i
-    a, b = colours[i], colours[i + 1]
-    return tuple(int(round(a[k] + (b[k] - a[k]) * f)) for k in range(3))
+def map_mode(colour_by: str) -> str:
+    return "tier" if colour_by == "tier" else "score"
 
 
-def map_features(ev, colour_by: str, lang: str, geo: dict) -> dict:
-    """The province GeoJSON with fill colours and tooltip fields for the current scenario."""
+def map_data(ev, colour_by: str, lang: str) -> pd.DataFrame:
+    """The plain input of :mod:`iiscore_app.geo` for the current scenario (one row per region)."""
     res = ev.current
     fw, ds = res.spec.framework, ev.b.ds
-    info = ds.region_info
-    by_adcode = {}
-    if info is not None and "adcode" in info.columns:
-        by_adcode = {int(a): r for r, a in info["adcode"].dropna().items()}
+    node = colour_by if colour_by in res.scores.columns else fw.root
     tiers = ev.tiers.assignment
     share = S.estimate_share(res, ev.prov)
-    node = colour_by if colour_by in res.scores.columns else fw.root
-    vals = res.scores[node]
-    lo, hi = float(np.nanmin(vals)), float(np.nanmax(vals))
-    feats = []
-    for f in geo["features"]:
-        p = f["properties"]
-        r = by_adcode.get(int(p.get("adcode", -1)))
-        if r is None:
-            r = ds.resolve_region(p.get("name_zh_short", "")) if p.get("name_zh_short") in ds.regions else None
-        props = {"name": p.get("name_en" if lang == "en" else "name_zh", ""), "score": "–", "rank": "–",
-                 "tier": "–", "est": "–", "fill": list(NO_DATA) + [200]}
-        if r is not None and r in res.scores.index:
-            v = float(vals[r])
-            props["score"] = f"{v:.1f}"
-            props["rank"] = int(res.ranks.at[r, node if node in res.ranks.columns else fw.root])
-            props["tier"] = tier_label(tiers, r, lang)
-            props["est"] = f"{share[r]:.0f}"
-            if colour_by == "tier":
-                c = TIER_COLOURS[(int(tiers.at[r, "tier"]) - 1) % len(TIER_COLOURS)]
-            else:
-                c = _interp(SEQ, (v - lo) / (hi - lo) if hi > lo else 0.5)
-            props["fill"] = list(c) + [220]
-        feats.append({"type": "Feature", "properties": props, "geometry": f["geometry"]})
-    return {"type": "FeatureCollection", "features": feats}
+    labels = {int(row["tier"]): f"{int(row['tier'])} {row['tier_name_en' if lang == 'en' else 'tier_name_zh']}"
+              for _, row in tiers.drop_duplicates("tier").iterrows()}
+    names = {r: region_name(ds, r, lang) for r in res.regions}
+    return geo.map_table(res.regions, names, res.scores[node].to_dict(),
+                         short={r: geo.short_label(n, lang) for r, n in names.items()},
+                         ranks=res.ranks[node if node in res.ranks.columns else fw.root].to_dict(),
+                         tiers={r: int(v) for r, v in tiers["tier"].items()}, tier_labels=labels,
+                         est={r: f"{share[r]:.0f}" for r in res.regions})
 
 
-def map_deck(ev, colour_by: str, lang: str, geo: dict) -> pdk.Deck:
-    """Offline choropleth: no base map (``map_provider=None``), only the provinces.
-
-    Never pass ``map_style=None``: pydeck then drops ``mapStyle`` and Streamlit's frontend falls
-    back to a CARTO base map fetched from the internet (tests/test_browser.py catches it).
-    """
-    data = map_features(ev, colour_by, lang, geo)
-    layer = pdk.Layer("GeoJsonLayer", data, id="provinces", pickable=True, stroked=True, filled=True,
-                      get_fill_color="properties.fill", get_line_color=[255, 255, 255],
-                      line_width_min_pixels=1, auto_highlight=True)
-    view = pdk.ViewState(latitude=36.5, longitude=104.5, zoom=2.35, min_zoom=2, max_zoom=7)
-    tip = "<b>{name}</b><br/>" + t("home.map.tooltip", lang, score="{score}", rank="{rank}", tier="{tier}", est="{est}")
-    return pdk.Deck(layers=[layer], initial_view_state=view, map_provider=None,
-                    tooltip={"html": tip, "style": {"fontSize": "14px"}})
+def map_features(ev, colour_by: str, lang: str, geojson: dict) -> dict:
+    """The map's region features with fill colours and tooltip fields for the current scenario."""
+    return geo.deck_features(geojson, map_data(ev, colour_by, lang), map_mode(colour_by), lang, ev.b.ds.region_info)
 
 
 class PrebuiltDeck(pdk.Deck):
@@ -131,31 +93,65 @@ class PrebuiltDeck(pdk.Deck):
         return self._json_text
 
 
-def map_json(ev, colour_by: str, lang: str, geo: dict) -> tuple[str, dict]:
-    """(deck JSON, tooltip) of the choropleth, serialised with the fast C encoder."""
-    import json
+def map_tooltip(lang: str) -> str:
+    return "<b>{name}</b><br/>" + t("map.tooltip", lang, score="{score}", rank="{rank}", tier="{tier}", est="{est}")
 
-    deck = map_deck(ev, colour_by, lang, geo)
-    data = deck.layers[0].data
-    deck.layers[0].data = []
-    spec = json.loads(deck.to_json())
-    spec["layers"][0]["data"] = data
-    return json.dumps(spec, separators=(",", ":"), ensure_ascii=False), deck._tooltip
+
+def map_json(ev, colour_by: str, lang: str, geojson: dict) -> tuple[str, dict]:
+    """(deck JSON, tooltip) of the offline choropleth (no base map: ``map_provider=None``).
+
+    Never pass ``map_style=None``: pydeck then drops ``mapStyle`` and Streamlit's frontend falls
+    back to a CARTO base map fetched from the internet (tests/test_browser.py catches it)."""
+    return geo.deck_json(geojson, map_data(ev, colour_by, lang), map_mode(colour_by), lang, ev.b.ds.region_info,
+                         map_tooltip(lang))
+
+
+def map_deck(ev, colour_by: str, lang: str, geojson: dict) -> pdk.Deck:
+    """The choropleth as a pydeck Deck (its JSON prebuilt by :func:`map_json`)."""
+    text, tip = map_json(ev, colour_by, lang, geojson)
+    return PrebuiltDeck(text, tip)
+
+
+def _map_what(ev, colour_by: str, lang: str) -> str:
+    """What the map shows: the tier, the composite score or a pillar's score."""
+    fw = ev.current.spec.framework
+    if colour_by == "tier":
+        return t("home.map.tier", lang)
+    if colour_by not in ev.current.scores.columns or colour_by == fw.root:
+        return t("map.what.composite", lang)
+    return fw.name(colour_by, lang)
+
+
+def _legend_title(ev, colour_by: str, lang: str) -> str:
+    if colour_by == "tier":
+        return t("map.legend.tier", lang)
+    return t("map.legend.score", lang, what=_map_what(ev, colour_by, lang))
 
 
 def legend(ev, colour_by: str, lang: str) -> str:
-    if colour_by == "tier":
-        a = ev.tiers.assignment.drop_duplicates("tier").sort_values("tier")
-        parts = []
-        for _, row in a.iterrows():
-            c = TIER_COLOURS[(int(row["tier"]) - 1) % len(TIER_COLOURS)]
-            name = row["tier_name_en" if lang == "en" else "tier_name_zh"]
-            parts.append(f"<span style='color:rgb{c}'>■</span> {int(row['tier'])} {name}")
-        return " &nbsp; ".join(parts)
-    lo, hi = SEQ[0], SEQ[-1]
-    vals = ev.current.scores[colour_by if colour_by in ev.current.scores.columns else ev.current.spec.framework.root]
-    return (f"<span style='color:rgb{lo}'>■</span> {np.nanmin(vals):.1f} → "
-            f"<span style='color:rgb{hi}'>■</span> {np.nanmax(vals):.1f}")
+    """HTML legend: gradient bar with ticks (scores) or labelled tier swatches, and "no data"."""
+    return geo.legend_html(map_data(ev, colour_by, lang), map_mode(colour_by), lang, _legend_title(ev, colour_by, lang))
+
+
+def tile_chart(ev, lang: str, colour_by: str, height: int = 460) -> dict:
+    """The tile-grid map (a Vega-Lite spec): one equal square per region in rough geographic
+    position (Altair's schema validation is skipped: it took ~60 ms of the ~70)."""
+    table = map_data(ev, colour_by, lang)
+    cells = geo.tile_cells(table, map_mode(colour_by), ev.b.ds.region_info, lang=lang)
+    titles = {"name": t("map.tile.name", lang), "score": t("col.score", lang), "rank": t("col.rank", lang),
+              "tier": t("col.tier", lang)}
+    return geo.tile_chart(cells, lang, height=height, titles=titles).to_dict(validate=False)
+
+
+def map_png(ev, colour_by: str, lang: str, kind: str, geojson: dict) -> bytes:
+    """The map (``kind`` "geo" or "tiles") as a PNG with title, legend, schematic-map note and source."""
+    res, fw, b = ev.current, ev.current.spec.framework, ev.b
+    what = _map_what(ev, colour_by, lang)
+    title = t("map.png.title", lang, index=fw.name(fw.root, lang), year=res.year, what=what)
+    note = t("map.note", lang) if kind == "geo" else t("map.note.tiles", lang)
+    source = t("map.source.upload", lang, name=b.label) if getattr(b, "uploaded", False) else t("map.source.default", lang)
+    return geo.render_png(kind, geojson, map_data(ev, colour_by, lang), map_mode(colour_by), lang, b.ds.region_info,
+                          title=title, legend_title=_legend_title(ev, colour_by, lang), note=note, source=source)
 
 
 def slope_chart(ev, lang: str, highlight=()) -> alt.Chart:

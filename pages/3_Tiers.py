@@ -5,7 +5,7 @@ from iiscore_app import scenario as S
 from iiscore import tiering
 from iiscore.errors import IIScoreError
 from iiscore_app.i18n import opt, t
-from iiscore_app import state, ui, views
+from iiscore_app import geo, state, ui, views
 
 scn, lang = ui.page_start("tiers")
 st.title(t("t.title", lang))
@@ -48,8 +48,18 @@ scn = state.scenario()
 left, right = st.columns([3, 2])
 with left:
     st.subheader(t("t.map", lang))
-    st.pydeck_chart(state.map_deck(ev, "tier", lang), height=460, key=state.wkey("tier_map"))
+    kind = st.radio(t("map.kind", lang), options=list(geo.KINDS), horizontal=True,
+                    format_func=lambda k: t("map.kind." + k, lang), key=state.wkey("tier_map_kind"))
+    if kind == "geo":
+        st.pydeck_chart(state.map_deck(ev, "tier", lang), height=460, key=state.wkey("tier_map"))
+    else:
+        st.vega_lite_chart(state.view("tile_chart", ev, lang, "tier"), width="stretch", key=state.wkey("tier_tiles"))
     st.markdown(views.legend(ev, "tier", lang), unsafe_allow_html=True)
+    st.caption(t("map.note" if kind == "geo" else "map.note.tiles", lang))
+    if geo.cjk_font_path().exists():  # the PNG is drawn only when asked for (a click), then cached
+        st.download_button(t("map.download", lang), data=lambda: state.map_png(ev, "tier", lang, kind),
+                           file_name=f"iidei_tiers_{kind}_{scn.year}.png", mime="image/png",
+                           on_click="ignore", key=state.wkey("tier_map_png"))
 with right:
     st.subheader(t("t.members", lang))
     st.dataframe(state.view("tier_members", ev, lang), hide_index=True, height=460, key=state.wkey("tier_members"))
