@@ -286,11 +286,15 @@ def seen_problems(stack: Stack, all_seen: list[Seen]) -> list[str]:
     return found
 
 
-@pytest.mark.browser
-def test_browsers_through_the_proxy(stack):
+@pytest.fixture(scope="module")
+def chromium_ok():
     why = browser_missing()
     if why:
         pytest.skip(why)
+
+
+@pytest.mark.browser
+def test_browsers_through_the_proxy(chromium_ok, stack):
     vs = visits()
     t0 = time.perf_counter()
     all_seen = asyncio.run(_room(stack, vs))
