@@ -60,6 +60,18 @@ def province_file() -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
+def chart_titles(at) -> list[str]:
+    import json
+
+    return [str(json.loads(c.proto.spec).get("title")) for c in at.get("vega_lite_chart")]
+
+
+def national_shown(at) -> bool:
+    from iiscore.i18n import t
+
+    return any(title in (t("home.national", "zh"), t("home.contrib", "zh")) for title in chart_titles(at))
+
+
 def ranking(at) -> "object":
     return next(e.value for e in at.dataframe if "排名变化" in e.value.columns or "Rank change" in e.value.columns)
 
@@ -168,7 +180,7 @@ def test_served_data_is_every_visitors_default(tmp_path, monkeypatch):
     assert table["地区"].iloc[0] == TOP and table.iloc[0, 2] == 100.0 and table.iloc[-1, 2] == 0.0
     assert any("本服务器提供的数据“provinces.csv”" in i.value for i in at.info)
     # the report's national series and tiers are the built-in data's: not shown for this one
-    assert not at.get("vega_lite_chart") or all("全国" not in c.proto.spec for c in at.get("vega_lite_chart"))
+    assert not national_shown(at) and chart_titles(at)  # the trajectory chart is drawn, the national ones not
     assert any("不适用于当前数据“provinces.csv”" in c.value for c in at.caption)
     at.switch_page("pages/3_Tiers.py").run()
     assert not at.exception and not any("ARI" in m.value for m in at.markdown)
@@ -264,3 +276,21 @@ def test_check_command(tmp_path):
                          capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}, timeout=120)
     assert bad.returncode == 2 and bad.stdout == "" and len(bad.stderr.strip().splitlines()) == 1
     assert "no data file is set" in bad.stderr and "没有指定数据文件" in bad.stderr
+
+
+def test_uploads_do_not_claim_the_reports_extras_either():
+    """Bundle.builtin is False for an upload too: an uploaded 31-province file no longer shows the
+    report's national series under its name, nor a comparison with the report's tiers."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert national_shown(at)  # the built-in data: shown
+    at.switch_page("pages/4_Data.py").run()
+    at.file_uploader(key="wk.d_upload").set_value(("mine.csv", province_file(), "text/csv")).run()
+    assert not at.exception and any("mine.csv" in s.value for s in at.success)
+    at.switch_page("app.py").run()
+    assert not at.exception and ranking(at)["地区"].iloc[0] == TOP
+    assert not national_shown(at) and chart_titles(at)
+    assert any("不适用于当前数据“mine.csv”" in c.value for c in at.caption)
+    assert any("上传的数据“mine.csv”" in i.value for i in at.info)  # the upload wording, not the server's
+    at.switch_page("pages/3_Tiers.py").run()
+    assert not at.exception and not any("ARI" in m.value for m in at.markdown)
