@@ -38,13 +38,16 @@ with right:
                            on_click="ignore", key=state.wkey("home_map_png"))
 
 st.divider()
-n1, n2 = st.columns(2)
-with n1:
-    st.vega_lite_chart(state.view("national_chart", ev, lang), width="stretch", key=state.wkey("home_nat"))
-with n2:
-    st.vega_lite_chart(state.view("contributions_chart", ev, lang), width="stretch", key=state.wkey("home_contrib"))
-st.dataframe(state.view("contributions_table", ev, lang), key=state.wkey("home_contrib_table"))
-st.caption(t("home.national.caption", lang))
+if ev.b.builtin:  # the report's published national series belongs to the built-in data only
+    n1, n2 = st.columns(2)
+    with n1:
+        st.vega_lite_chart(state.view("national_chart", ev, lang), width="stretch", key=state.wkey("home_nat"))
+    with n2:
+        st.vega_lite_chart(state.view("contributions_chart", ev, lang), width="stretch", key=state.wkey("home_contrib"))
+    st.dataframe(state.view("contributions_table", ev, lang), key=state.wkey("home_contrib_table"))
+    st.caption(t("home.national.caption", lang))
+else:
+    st.caption(t("home.national.none", lang, name=ev.b.label))
 
 st.divider()
 ranks, _scores = ev.trajectory

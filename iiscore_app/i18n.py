@@ -98,6 +98,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "prov.banner.upload": ("数据来源：上传的数据“{name}”，{year} 年共 {total} 个指标值{labelled}{scenario}。来源与可靠性由上传者负责。",
                            "Data provenance: the uploaded data '{name}', {total} values in {year}{labelled}{scenario}. "
                            "Their sources are the uploader's to state."),
+    "prov.banner.served": ("数据来源：本服务器提供的数据“{name}”，{year} 年共 {total} 个指标值{labelled}{scenario}。来源与可靠性由部署方负责。",
+                           "Data provenance: '{name}', the data this server provides, {total} values in {year}{labelled}{scenario}. "
+                           "Their sources are the deployer's to state."),
     "prov.labelled": ("（其中公开统计 {public} 个、报告数字 {report} 个、估算 {estimate} 个）",
                       " ({public} public statistics, {report} report figures, {estimate} estimates)"),
     "prov.unlabelled": ("（文件未标注来源类型）", " (the file does not label their provenance)"),
@@ -180,6 +183,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.contrib": ("各分项对综合指数增长的贡献率 %", "Contribution of each pillar to the composite's growth, %"),
     "home.contrib.year": ("贡献率年份", "Contribution year"),
     "home.published": ("报告公布值", "published"),
+    "home.national.none": ("全国指数与贡献率是报告为内置数据公布的全国序列，不适用于当前数据“{name}”，因此不显示。",
+                           "The national index and the pillar contributions are the report's published national series for the "
+                           "built-in data; they do not apply to '{name}' and are not shown."),
     "home.trajectory": ("各地区排名轨迹 {y0}-{y1}", "Rank trajectory {y0}-{y1}"),
     "home.trajectory.caption": ("采用跨年统一的上下限（各年汇总），使各年得分可比。", "On goalposts pooled over the years, so that years compare."),
     "home.trajectory.regions": ("显示的地区", "Regions shown"),
@@ -293,6 +299,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "t.vs_report": ("与报告梯队比较", "Comparison with the report's tiers"),
     "t.vs_report.year": ("注意：报告的梯队是 2023 年的；这里比较的是 {year} 年的梯队。",
                          "Note: the report's tiers are for 2023; the tiers compared here are for {year}."),
+    "t.vs_report.none": ("报告的梯队划分的是内置数据中的地区，当前数据“{name}”不与之比较。",
+                         "The report's tiers classify the built-in data's regions; '{name}' is not compared with them."),
     "t.ari": ("调整兰德指数 ARI = {ari:.2f}；一致比例 {agree:.0%}", "Adjusted Rand index ARI = {ari:.2f}; agreement {agree:.0%}"),
     "t.confusion": ("交叉表（行：报告梯队，列：当前梯队）", "Confusion table (rows: report, columns: current)"),
     "t.movers": ("梯队变化的地区", "Regions that change tier"),

@@ -23,6 +23,8 @@ from iiscore_app import scenario as S
 from iiscore.errors import IIScoreError
 from iiscore_app.i18n import t
 
+from . import serving
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # -- session keys (the only place they are named) ---------------------------------------------
@@ -58,13 +60,27 @@ class Bundle:
     context: S.Context
     label: str
     uploaded: bool = False
+    builtin: bool = False    # the built-in CAICT data: the report's national series and tiers apply
 
 
-@st.cache_resource(show_spinner=False)
 def default_bundle() -> Bundle:
-    ds = iiscore.load_default()
-    fw = iiscore.load_default_framework()
-    return Bundle(S.DEFAULT_DATASET, ds, fw, S.make_context(ds, fw, S.DEFAULT_DATASET), "CAICT 2024 (proxies)")
+    """Every visitor's data: the server's data set (``IISCORE_DATA`` / ``--data``, see
+    :mod:`iiscore_app.serving`), else the built-in CAICT data. A bad setting stops the page with
+    the problem in both languages."""
+    b = _default_bundle(serving.settings())
+    if isinstance(b, IIScoreError):
+        serving.stop_page(b)
+    return b
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _default_bundle(settings: tuple) -> Bundle | IIScoreError:
+    try:
+        s = serving.load(serving.source_of(settings))
+    except IIScoreError as exc:
+        serving.log_failure(exc)  # once per process: the failure is cached as the result
+        return exc
+    return Bundle(s.key, s.ds, s.fw, s.context, s.label, builtin=s.builtin)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -177,9 +177,10 @@ def provenance_banner(ev, lang: str) -> None:
     n_scn = counts.get("scenario", 0)
     kinds = dict(public=counts.get("public", 0), report=counts.get("report", 0), estimate=counts.get("estimate", 0))
     scenario = t("prov.scenario", lang, n=n_scn) if n_scn else ""
-    if ev.b.uploaded:  # the default data's wording (which indicators are estimated) does not apply
+    if not ev.b.builtin:  # the default data's wording (which indicators are estimated) does not apply
         labelled = t("prov.labelled", lang, **kinds) if any(kinds.values()) else t("prov.unlabelled", lang)
-        st.info(t("prov.banner.upload", lang, name=ev.b.label, year=ev.scn.year, total=counts["total"],
+        key = "prov.banner.upload" if ev.b.uploaded else "prov.banner.served"
+        st.info(t(key, lang, name=ev.b.label, year=ev.scn.year, total=counts["total"],
                   labelled=labelled, scenario=scenario))
         return
     st.info(t("prov.banner", lang, year=ev.scn.year, total=counts["total"], scenario=scenario, **kinds))

@@ -66,11 +66,13 @@ with right:
 
 st.divider()
 st.subheader(t("t.vs_report", lang))
-if scn.year != 2023:  # the report's Fig. 12 tiers describe 2023
+if not b.builtin:  # the report's tiers classify the built-in data only
+    st.caption(t("t.vs_report.none", lang, name=b.label))
+elif scn.year != 2023:  # the report's Fig. 12 tiers describe 2023
     st.caption(t("t.vs_report.year", lang, year=scn.year))
 try:
     cmp = tiering.compare(tiering.report_tiers().reindex(list(b.ds.regions)), ev.tiers.tier) \
-        if set(tiering.report_tiers().index) == set(b.ds.regions) else None
+        if b.builtin and set(tiering.report_tiers().index) == set(b.ds.regions) else None
 except IIScoreError as exc:
     cmp = None
     st.caption(ui.error_text(exc, lang))

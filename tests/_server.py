@@ -52,12 +52,19 @@ def start_server(env: dict | None = None, log: Path | None = None):
     if log:
         out.close()  # the child holds its own descriptor
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    wait_healthy(proc, url)
+    return proc, url
+
+
+def wait_healthy(proc, url: str, tries: int = 300) -> None:
+    """Poll ``url + "/_stcore/health"`` until it answers ``ok`` (a base path goes into ``url``);
+    stop ``proc`` and raise when it exits or never answers."""
+    for _ in range(tries):
         if proc.poll() is not None:
-            raise RuntimeError("the Streamlit server exited")
+            raise RuntimeError(f"the Streamlit server exited (status {proc.returncode})")
         try:
             if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                return proc, url
+                return
         except OSError:
             time.sleep(0.2)
     stop_server(proc)
