@@ -102,7 +102,7 @@ class Scenario:
     tier_standardise: bool = False
     tier_seed: int = 0
     tier_sizes: tuple = DEFAULT_SIZES
-    map_colour: str = "iidei"      # node id or "tier"
+    map_colour: str = "iidei"      # node id or "tier" (make_context points it at the framework's root)
     mc_n: int = 500
     mc_spread: float = 0.5
     mc_seed: int = 0
@@ -196,6 +196,7 @@ class Context:
 
     dataset_id: str
     node_ids: tuple
+    root: str
     pillars: tuple
     leaves: tuple
     regions: tuple
@@ -256,7 +257,15 @@ def make_context(ds, framework, dataset_id: str = DEFAULT_DATASET, defaults: Sce
         defaults = defaults.replace(dataset=dataset_id)
     if sum(defaults.tier_sizes) != len(ds.regions):
         defaults = defaults.replace(tier_sizes=report_sizes(len(ds.regions)))
-    return Context(dataset_id=dataset_id, node_ids=tuple(n for n in framework.ids if n != framework.root),
+    # view settings that name nodes must name nodes of this framework (any ids, any depth)
+    if defaults.map_colour != "tier" and defaults.map_colour not in framework.ids:
+        defaults = defaults.replace(map_colour=framework.root)
+    if defaults.oat_node not in framework.ids or defaults.oat_node == framework.root:
+        non_root = [n for n in framework.ids if n != framework.root]
+        defaults = defaults.replace(oat_node=(framework.pillars[0] if framework.pillars else non_root[0])
+                                    if non_root else framework.root)
+    return Context(dataset_id=dataset_id, root=framework.root,
+                   node_ids=tuple(n for n in framework.ids if n != framework.root),
                    pillars=tuple(framework.pillars), leaves=tuple(framework.leaves),
                    regions=tuple(ds.regions), years=tuple(ds.years), fw_fp=framework_fingerprint(framework),
                    data_fp=data_fingerprint(ds), defaults=defaults, aliases=aliases,
@@ -542,7 +551,7 @@ def _validate(name, raw, ctx: Context):
             return False, None, _bad(name, raw, "unknown region", "未知地区", d)
         return True, r, None
     if name == "map_colour":
-        if raw == "tier" or raw == "iidei" or raw in ctx.pillars:
+        if raw == "tier" or raw == ctx.root or raw in ctx.pillars:
             return True, raw, None
         return False, None, _bad(name, raw, "not the composite, a pillar or 'tier'", "不是综合指数、分项或梯队", d)
     if name == "oat_node":

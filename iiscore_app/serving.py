@@ -71,7 +71,7 @@ class Served:
     key: str                # cache identity: the data set id for the built-in data, else a content hash
     ds: object
     fw: object
-    context: object         # iiscore.scenario.Context (link validation, defaults)
+    context: object         # iiscore_app.scenario.Context (link validation, defaults)
     label: str              # shown to users: the file name, or the built-in data's name
     builtin: bool           # True only for the built-in CAICT data (the report's extras apply)
     source: Source
@@ -207,7 +207,7 @@ def load(src: Source) -> Served:
         from the loaders, the row and column.
     """
     import iiscore
-    from iiscore import scenario as S
+    from iiscore_app import scenario as S
     from iiscore.datasets import load_regions
 
     if src.builtin:
@@ -230,13 +230,9 @@ def load(src: Source) -> Served:
     except IIScoreError as exc:
         raise _placed(exc, src.data, src.data_from) from None
     ds_id = DATASET_PREFIX + name[:60]
-    # the defaults of an upload of the same file (load_upload: the documented settings, last year),
-    # with the view settings that name nodes pointing at nodes of this framework
-    plain = S.Scenario()
-    defaults = S.Scenario.default(
-        dataset=ds_id, year=ds.years[-1], map_colour=plain.map_colour if plain.map_colour in fw.ids else fw.root,
-        oat_node=plain.oat_node if plain.oat_node in fw.ids else fw.pillars[0])
-    ctx = S.make_context(ds, fw, ds_id, defaults=defaults)
+    # the defaults of an upload of the same file (the engine's settings, the last year, view settings
+    # that name nodes of this framework): make_context gives them to any data but the built-in set
+    ctx = S.make_context(ds, fw, ds_id, builtin=False)
     return Served("file-" + content_key(raw, fw_raw), ds, fw, ctx, name, False, src)
 
 

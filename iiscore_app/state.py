@@ -1,6 +1,6 @@
 """The one module that owns ``st.session_state`` keys and ``st.query_params``.
 
-* The scenario (:class:`iiscore.scenario.Scenario`) lives under our own non-widget key, so it
+* The scenario (:class:`iiscore_app.scenario.Scenario`) lives under our own non-widget key, so it
   survives page changes; widgets are mirrors: :func:`control` copies the scenario's value into
   the widget's key before the widget is drawn and writes it back in the widget's ``on_change``.
 * The URL is rewritten on every page run (``?s=...``), so the address bar is always a link to
@@ -402,7 +402,7 @@ class Eval:
 
     @property
     def tiers(self):
-        """The scenario's tiers (with edits: :func:`iiscore.scenario.tiers_crossed`)."""
+        """The scenario's tiers (with edits: :func:`iiscore_app.scenario.tiers_crossed`)."""
         return _scenario_tiers(self.b.key, self.scn.compute_key(), self.scn.tier_key(), self.b, self.scn)
 
     @property

@@ -72,6 +72,7 @@ def test_small_upload_every_page_works(at):
     captions = " ".join(c.value for c in at.caption)
     assert "6 个地区" in captions and "31" not in captions
     at.switch_page("pages/3_Tiers.py").run()
+    at.selectbox(key="wk.tier_method").set_value("kmeans").run()
     sil = [d.value for d in at.dataframe if "silhouette" in d.value.columns]
     assert sil and list(sil[0].index) == [2, 3, 4, 5]  # k = 2 .. n - 1
 

@@ -30,11 +30,18 @@ def scores():
     return res.scores[[fw.root, *fw.pillars]]
 
 
-def test_default_kmeans_matches_tiering(at):
-    tr = tiering.tiers(scores(), method="kmeans", k=4, seed=0)
-    assert members(at)["n"].tolist() == tr.assignment["tier"].value_counts().sort_index().tolist()
+def test_default_is_the_reports_sizes(at):
+    """The default tiering is the report's sizes 6/11/10/4 down the ranking, as tiering.tiers computes it."""
+    tr = tiering.tiers(scores(), method="sizes")
+    assert members(at)["n"].tolist() == [6, 11, 10, 4] == tr.assignment["tier"].value_counts().sort_index().tolist()
     cmp = tiering.compare(tiering.report_tiers().reindex(scores().index), tr.tier)
     assert any(f"ARI = {cmp.ari:.2f}" in m.value for m in at.markdown)
+
+
+def test_kmeans_matches_tiering(at):
+    at.selectbox(key="wk.tier_method").set_value("kmeans").run()
+    tr = tiering.tiers(scores(), method="kmeans", k=4, seed=0)
+    assert members(at)["n"].tolist() == tr.assignment["tier"].value_counts().sort_index().tolist()
 
 
 def test_jenks_and_k(at):

@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 
 import iiscore
-from iiscore import scenario as S
+from iiscore_app import scenario as S
 from iiscore.datasets import load_regions
 from iiscore_app.state import PAGE_PATHS, upload_key
 from tests._proxy import (BASE, PROD_PORTS, ROUTES, RUN, SITE, Stack, get, nginx_missing, render_site,
@@ -190,7 +190,7 @@ async def _wait_link(page, path: str) -> None:
 
 
 async def _go(page, v: Visit, target: str) -> None:
-    from iiscore.i18n import t
+    from iiscore_app.i18n import t
 
     await page.get_by_role("link", name=t("page." + target, v.lang), exact=True).first.click()
     await _wait_link(page, _page_path(target))
@@ -219,7 +219,7 @@ async def drive(browser, stack: Stack, v: Visit) -> Seen:
                 else seen.errors.append(f"page error: {exc}"[:300]))
         await page.goto(f"http://{host}{_page_path(v.page)}{v.query}", wait_until="domcontentloaded")
         if v.upload is not None:
-            from iiscore.i18n import t
+            from iiscore_app.i18n import t
 
             inp = page.locator("[data-testid=stFileUploader]", has_text=t("d.upload.data", v.lang)).locator(
                 "[data-testid=stFileUploaderDropzoneInput]").first

@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import iiscore
-from iiscore import scenario as S
+from iiscore_app import scenario as S
 from iiscore.datasets import load_regions
 from iiscore.errors import IIScoreError, SpecError
 from iiscore_app import serving
@@ -67,7 +67,7 @@ def chart_titles(at) -> list[str]:
 
 
 def national_shown(at) -> bool:
-    from iiscore.i18n import t
+    from iiscore_app.i18n import t
 
     return any(title in (t("home.national", "zh"), t("home.contrib", "zh")) for title in chart_titles(at))
 
