@@ -36,6 +36,7 @@ from pathlib import Path
 import pytest
 
 import iiscore
+from iiscore_app import presets as P
 from iiscore_app import scenario as S
 from iiscore.datasets import load_regions
 from iiscore_app.state import PAGE_PATHS, upload_key
@@ -133,7 +134,7 @@ def visits() -> list[Visit]:
     out = []
     base = CTX.defaults
     linked = [
-        ("preset-west", "zh", "home", S.preset("west_infra", DS, FW, base.replace(lang="zh", page="home")), "weights"),
+        ("preset-west", "zh", "home", P.preset("west_infra", DS, FW, base.replace(lang="zh", page="home")), "weights"),
         ("weights-en", "en", "home", base.replace(lang="en", page="home",
                                                   weights={"basic": 5.0, "innovation": 40.0, "application": 12.5}), None),
         ("edits-zh", "zh", "weights", base.replace(lang="zh", page="weights", region="贵州",
