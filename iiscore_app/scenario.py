@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 from iiscore.aggregate import AGGREGATIONS
+
+from . import navigation as _navigation
 from iiscore.normalise import NORMALISATIONS
 from iiscore.simulate.edits import Edit
 from iiscore.simulate.whatif import MODES
@@ -48,7 +50,7 @@ MAX_EDITS = 400
 MAX_NAME = 60
 
 LANGS = ("zh", "en")
-PAGES = ("home", "weights", "simulator", "tiers", "data")
+PAGES = _navigation.KEYS
 TREATS = TREATMENTS
 GOALPOSTS = _GOALPOSTS
 MISSINGS = MISSING

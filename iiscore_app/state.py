@@ -18,6 +18,7 @@ from pathlib import Path
 import streamlit as st
 
 import iiscore
+from iiscore_app import navigation
 from iiscore_app import presets as P
 from iiscore_app import scenario as S
 from iiscore.errors import IIScoreError
@@ -39,9 +40,8 @@ FLASH = "_iis_flash"         # one-off success message
 AHP = "_iis_ahp"             # dict parent -> judgement matrix (DataFrame)
 WIDGET_PREFIX = "wk."
 
-PAGE_FILES = {"home": "app.py", "weights": "pages/1_Weights.py", "simulator": "pages/2_Simulator.py",
-              "tiers": "pages/3_Tiers.py", "data": "pages/4_Data.py"}
-PAGE_PATHS = {"home": "", "weights": "Weights", "simulator": "Simulator", "tiers": "Tiers", "data": "Data"}
+PAGE_FILES = navigation.SCRIPTS
+PAGE_PATHS = navigation.PATHS
 
 
 def wkey(name: str) -> str:

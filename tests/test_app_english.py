@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from iiscore_app import navigation
 from iiscore_app.i18n import UNITS, t, unit_label
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -14,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 TEXT_TYPES = {"markdown", "caption", "header", "subheader", "title", "text", "code", "alert", "info", "warning",
               "error", "success", "exception"}
-PAGES = ["app.py", "pages/1_Weights.py", "pages/2_Simulator.py", "pages/3_Tiers.py", "pages/4_Data.py"]
+PAGES = [p.script for p in navigation.PAGES]
 
 
 def shown_strings(node, out):
