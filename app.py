@@ -50,16 +50,21 @@ else:
     st.caption(t("home.national.none", lang, name=ev.b.label))
 
 st.divider()
-ranks, _scores = ev.trajectory
-st.subheader(t("home.trajectory", lang, y0=min(ranks.columns), y1=max(ranks.columns)))
-st.caption(t("home.trajectory.caption", lang))
-top = list(res.ranks[fw.root].sort_values(kind="stable").index[:6])
-if scn.region and scn.region not in top:
-    top.append(scn.region)
-pick = st.multiselect(t("home.trajectory.regions", lang), list(ds.regions), default=top,
-                      format_func=lambda r: views.region_name(ds, r, lang), key=state.wkey("traj_regions"))
-st.vega_lite_chart(state.view("trajectory_chart", ev, lang, tuple(pick or top)), width="stretch",
-                key=state.wkey("home_traj"))
+if len(ds.years) < 2:  # one year of data has no trajectory
+    st.subheader(t("home.trajectory.one", lang))
+    st.caption(t("home.trajectory.one.caption", lang, year=ds.years[0]))
+else:
+    ranks, _scores = ev.trajectory
+    st.subheader(t("home.trajectory", lang, y0=min(ranks.columns), y1=max(ranks.columns)))
+    st.caption(t("home.trajectory.caption", lang))
+    top = list(res.ranks[fw.root].sort_values(kind="stable").index[:6])
+    if scn.region and scn.region not in top:
+        top.append(scn.region)
+    # the widget's key names the language: its chips are drawn in the language of the labels it was made with
+    pick = st.multiselect(t("home.trajectory.regions", lang), list(ds.regions), default=top,
+                          format_func=lambda r: views.region_name(ds, r, lang), key=state.wkey(f"traj_regions.{lang}"))
+    st.vega_lite_chart(state.view("trajectory_chart", ev, lang, tuple(pick or top)), width="stretch",
+                       key=state.wkey("home_traj"))
 
 st.divider()
 st.subheader(t("home.compare", lang))
@@ -67,17 +72,12 @@ saved = state.named()
 if not saved:
     st.caption(t("home.compare.none", lang))
 else:
-    cols = {}
+    others = {}
     for name, other in saved.items():
-        oev, err = state.evaluate(other.replace(year=scn.year))
-        if oev is None:
-            continue
-        cols[(name, t("col.score", lang))] = oev.current.composite.round(2)
-        cols[(name, t("col.rank", lang))] = oev.current.ranks[fw.root]
-        cols[(name, t("col.tier", lang))] = oev.tiers.assignment["tier"]
-    table = pd.DataFrame({(t("current", lang), t("col.score", lang)): res.composite.round(2),
-                          (t("current", lang), t("col.rank", lang)): res.ranks[fw.root],
-                          (t("current", lang), t("col.tier", lang)): ev.tiers.assignment["tier"], **cols})
-    table.index = [views.region_name(ds, r, lang) for r in table.index]
-    table.columns = [f"{a} · {b}" for a, b in table.columns]
-    st.dataframe(table.sort_values(table.columns[1]), key=state.wkey("home_compare"))
+        oev, err = state.evaluate(other.replace(year=scn.year, saved=()))
+        others[name] = oev if oev is not None else err
+    failed = [n for n, o in others.items() if not hasattr(o, "current")]
+    st.caption(t("home.compare.caption", lang))
+    st.dataframe(views.compare_table(ev, others, lang), hide_index=True, key=state.wkey("home_compare"))
+    for n in failed:
+        st.caption(t("home.compare.failed", lang, name=n, msg=ui.error_text(others[n], lang)))

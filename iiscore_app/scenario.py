@@ -48,6 +48,7 @@ MAX_TOKEN_CHARS = 8000          # a longer ``s`` is refused before any decoding
 MAX_JSON_BYTES = 64 * 1024      # decompressed size limit (no zip bombs)
 MAX_EDITS = 400
 MAX_NAME = 60
+MAX_SAVED = 6                   # saved scenarios carried in a link or file
 
 LANGS = ("zh", "en")
 PAGES = _navigation.KEYS
@@ -110,6 +111,8 @@ class Scenario:
     mc_seed: int = 0
     oat_node: str = "innovation"
     name: str = ""
+    saved: tuple = ()              # ((name, Scenario), ...): saved scenarios, carried in links and files
+    shift_base: str = "defaults"   # the workshop view's baseline: "defaults", "report" or "saved:<name>"
 
     # -- constructors ------------------------------------------------------------------------
     @classmethod
@@ -137,6 +140,8 @@ class Scenario:
             changes["edits"] = _canon_edits(changes["edits"])
         if "tier_sizes" in changes:
             changes["tier_sizes"] = tuple(int(x) for x in changes["tier_sizes"])
+        if "saved" in changes:
+            changes["saved"] = _canon_saved(changes["saved"])
         return replace(self, **changes)
 
     # -- derived -----------------------------------------------------------------------------
@@ -157,17 +162,38 @@ class Scenario:
         return (self.tier_method, self.tier_k, self.tier_features, self.tier_standardise,
                 self.tier_seed, self.tier_sizes)
 
+    @property
+    def saved_map(self) -> dict:
+        return dict(self.saved)
+
+    def undo_key(self) -> tuple:
+        """What an undo step restores: everything but the page and the language (a page change or a
+        language switch is not a change of the scenario)."""
+        return tuple((f.name, getattr(self, f.name)) for f in fields(self) if f.name not in ("page", "lang"))
+
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("weights", "edits", "saved")}
         d["weights"] = {k: v for k, v in self.weights}
         d["edits"] = [[e.region, e.indicator, e.kind, e.amount] for e in self.edits]
         d["tier_sizes"] = list(self.tier_sizes)
+        d["saved"] = [[n, sc.to_dict()] for n, sc in self.saved]
         return d
 
 
 def _canon_weights(w) -> tuple:
     items = w.items() if isinstance(w, dict) else w
     return tuple(sorted((str(k), round(float(v), 4)) for k, v in items))
+
+
+def _canon_saved(saved) -> tuple:
+    """Saved scenarios: (name, Scenario) pairs, names unique (the last wins), at most MAX_SAVED, none of
+    them carrying saved scenarios of its own."""
+    items = saved.items() if isinstance(saved, dict) else saved
+    out = {}
+    for name, sc in items:
+        out[str(name)[:MAX_NAME]] = sc.replace(saved=(), name=str(name)[:MAX_NAME]) if sc.saved or sc.name != name \
+            else sc
+    return tuple(list(out.items())[-MAX_SAVED:])
 
 
 def _as_edit(e) -> Edit:
@@ -285,7 +311,7 @@ _KEYS = {
     "e": "edits", "r": "region", "tm": "tier_method", "tk": "tier_k", "tf": "tier_features",
     "ts": "tier_standardise", "tr": "tier_seed", "tz": "tier_sizes", "mc": "map_colour",
     "sn": "mc_n", "sp": "mc_spread", "ss": "mc_seed", "so": "oat_node", "nm": "name",
-    "cv": "coverage",
+    "cv": "coverage", "sv": "saved", "sb": "shift_base",
 }
 _FIELDS = {v: k for k, v in _KEYS.items()}
 _ALWAYS = ("year", "treat", "normalisation", "goalposts", "missing", "aggregation")
@@ -317,6 +343,8 @@ def to_payload(scn: Scenario, context: Context | None = None) -> dict:
             out[key] = list(val)
         elif f.name == "tier_standardise":
             out[key] = int(bool(val))
+        elif f.name == "saved":
+            out[key] = [[n, {k: v for k, v in to_payload(sc, context).items() if k not in _META}] for n, sc in val]
         elif isinstance(val, float):
             out[key] = _num(val)
         else:
@@ -328,7 +356,25 @@ def to_payload(scn: Scenario, context: Context | None = None) -> dict:
 
 
 def encode(scn: Scenario, context: Context | None = None) -> str:
-    """``"1.<base64url(zlib(json))>"``: the value of the ``s`` query parameter."""
+    """``"1.<base64url(zlib(json))>"``: the value of the ``s`` query parameter.
+
+    A link must stay openable: when the saved scenarios would make the token longer than
+    :data:`MAX_TOKEN_CHARS`, the oldest are left out of the link (:func:`fits_in_link` says how many fit).
+    """
+    while True:
+        tok = _encode(scn, context)
+        if len(tok) <= MAX_TOKEN_CHARS or not scn.saved:
+            return tok
+        scn = replace(scn, saved=scn.saved[1:])
+
+
+def fits_in_link(scn: Scenario, context: Context | None = None) -> int:
+    """How many of the scenario's saved scenarios its link carries."""
+    tok = encode(scn, context)
+    return len(decode(tok, context)[0].saved) if context is not None else len(scn.saved)
+
+
+def _encode(scn: Scenario, context: Context | None = None) -> str:
     raw = json.dumps(to_payload(scn, context), ensure_ascii=False, separators=(",", ":"),
                      sort_keys=True).encode("utf-8")
     packed = base64.urlsafe_b64encode(zlib.compress(raw, 9)).rstrip(b"=").decode("ascii")
@@ -560,11 +606,45 @@ def _validate(name, raw, ctx: Context):
         if raw in ctx.node_ids:
             return True, raw, None
         return False, None, _bad(name, raw, "unknown node", "未知节点", d)
+    if name == "saved":
+        return _validate_saved(raw, ctx)
+    if name == "shift_base":  # "saved:<name>" is checked against the saved scenarios in check_combination
+        if raw == "defaults" or (raw == "report" and ctx.dataset_id == DEFAULT_DATASET) or \
+                (isinstance(raw, str) and raw.startswith("saved:") and len(raw) <= 6 + MAX_NAME):
+            return True, raw, None
+        return False, None, _bad(name, raw, "not defaults, report or a saved scenario", "不是默认设置、报告梯队或已保存的情景", d)
     if name == "weights":
         return _validate_weights(raw, ctx)
     if name == "edits":
         return _validate_edits(raw, ctx)
     return False, None, None  # pragma: no cover - every field is handled above
+
+
+def _validate_saved(raw, ctx: Context):
+    """Saved scenarios: each validated as a scenario of its own (its notices named by it)."""
+    if not isinstance(raw, list):
+        return False, None, _bad("saved", raw, "not a list", "不是列表", "none")
+    out, notes = [], []
+    for item in raw[:MAX_SAVED]:
+        if not (isinstance(item, (list, tuple)) and len(item) == 2 and isinstance(item[0], str)
+                and isinstance(item[1], dict)):
+            notes.append(_short(item, 30))
+            continue
+        name, payload = item[0].strip()[:MAX_NAME].strip() or "#", dict(item[1])
+        payload.pop("sv", None)
+        payload.pop("saved", None)
+        payload["v"] = FORMAT_VERSION
+        sc, more = from_payload(payload, ctx)
+        if more:
+            notes.append(f"{_short(name, 20)}: " + "; ".join(n.en for n in more)[:120])
+        out.append((name, sc.replace(name=name)))
+    if len(raw) > MAX_SAVED:
+        notes.append(f"{len(raw) - MAX_SAVED} more")
+    note = None
+    if notes:
+        b = " | ".join(notes[:4])
+        note = Notice(f"Saved scenarios: {b}.", f"已保存的情景：{b}。")
+    return True, _canon_saved(out), note
 
 
 def _validate_weights(raw, ctx: Context):
@@ -598,7 +678,8 @@ def _validate_edits(raw, ctx: Context):
     for item in raw[:MAX_EDITS]:
         try:
             if isinstance(item, dict):
-                region, ind, kind, val = item["region"], item["indicator"], item["kind"], item["value"]
+                region, ind, kind = item["region"], item["indicator"], item["kind"]
+                val = item["amount"] if "amount" in item else item["value"]
             else:
                 region, ind, kind, val = item
             kind = _EDIT_KIND_FROM.get(kind, kind)
@@ -652,6 +733,10 @@ def check_combination(scn: Scenario, ctx: Context | None = None) -> tuple[Scenar
                 notes.append(Notice(f"All weights under '{parent}' were 0; they were reset to the framework's.",
                                     f"“{parent}”下的权重全为 0，已恢复为框架默认权重。"))
         scn = scn.replace(weights=w)
+    if scn.shift_base.startswith("saved:") and scn.shift_base[6:] not in scn.saved_map:
+        scn = scn.replace(shift_base="defaults")
+        notes.append(Notice("The workshop view's baseline named a saved scenario that is not there; the data set's "
+                            "defaults are used.", "研讨会视图的基线所指的已保存情景不存在，已改用数据集默认设置。"))
     if scn.tier_method == "sizes" and ctx is not None and sum(scn.tier_sizes) != len(ctx.regions):
         scn = scn.replace(tier_sizes=report_sizes(len(ctx.regions)))
         notes.append(Notice("Tier sizes did not add up to the number of regions; reset.",
@@ -704,7 +789,7 @@ def from_query(params: dict, context: Context, ds=None, framework=None) -> tuple
         from .presets import PRESETS, preset
 
         if pname in PRESETS and ds is not None and framework is not None:
-            scn = preset(pname, ds, framework, context.defaults)
+            scn = preset(pname, ds, framework, context.defaults, context.defaults)
         else:
             scn = context.defaults
             notices.append(Notice(f"Unknown ready-made scenario '{str(pname)[:30]}'; defaults are used.",
@@ -781,16 +866,22 @@ def whatif_for(scn: Scenario, ds, base_framework, tiers=None):
 
 
 def tiers_for(result, scn: Scenario):
+    """The scenario's tiering of ``result``. Regions without a composite (too little data) are not
+    tiered (they are absent from the assignment); k-means also leaves out regions missing a pillar."""
     from iiscore import tiering
 
     fw = result.spec.framework
     table = result.scores[[fw.root, *fw.pillars]]
+    cols = [fw.root, *fw.pillars] if scn.tier_method == "kmeans" and scn.tier_features != "composite" else [fw.root]
+    table = table[np.isfinite(table[cols].to_numpy(float)).all(axis=1)]
     kw = dict(method=scn.tier_method, seed=scn.tier_seed, features=scn.tier_features,
               standardise=scn.tier_standardise)
     if scn.tier_method in ("kmeans", "jenks"):
-        kw["k"] = min(scn.tier_k, len(table))
+        kw["k"] = max(1, min(scn.tier_k, len(table)))
     if scn.tier_method == "sizes":
-        kw["sizes"] = scn.tier_sizes
+        kw["sizes"] = scn.tier_sizes if sum(scn.tier_sizes) == len(table) else report_sizes(len(table))
+    if scn.tier_method != "kmeans" or scn.tier_features == "composite":
+        table = table[[fw.root]] if scn.tier_method != "kmeans" else table
     return tiering.tiers(table, **kw)
 
 

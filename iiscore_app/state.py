@@ -31,13 +31,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # -- session keys (the only place they are named) ---------------------------------------------
 SCN = "_iis_scenario"        # Scenario
 NOTICES = "_iis_notices"     # list[Notice] from the link, shown until dismissed
-NAMED = "_iis_named"         # dict name -> Scenario
 UPLOAD = "_iis_upload"       # dict(key, data, data_name, fw, fw_name)
 GEN = "_iis_gen"             # bumped when the scenario is replaced wholesale (resets editors)
 MC = "_iis_mc"               # dict key -> Monte Carlo result
 GOAL = "_iis_goal"           # last goal-seek answer
 FLASH = "_iis_flash"         # one-off success message
 AHP = "_iis_ahp"             # dict parent -> judgement matrix (DataFrame)
+HISTORY = "_iis_history"     # {"items": [Scenario, ...], "pos": int}: undo / redo
+WRITTEN = "_iis_written"     # the token last written to the URL (a different one is the browser's Back/Forward)
+MAX_HISTORY = 60
 WIDGET_PREFIX = "wk."
 
 PAGE_FILES = navigation.SCRIPTS
@@ -159,15 +161,84 @@ def lang() -> str:
     return scenario().lang
 
 
-def set_scenario(scn: S.Scenario, *, wholesale: bool = True) -> None:
-    """Replace the scenario; ``wholesale`` also resets editors that hold their own state."""
+def set_scenario(scn: S.Scenario, *, wholesale: bool = True, record: bool = True) -> None:
+    """Replace the scenario; ``wholesale`` also resets editors that hold their own state; ``record``
+    makes it an undo step (undo/redo and the browser's Back/Forward move without recording)."""
     b = bundle()
     if scn.year is None or scn.year not in b.ds.years:
         scn = scn.replace(year=b.ds.years[-1])
     st.session_state[SCN] = scn
     if wholesale:
         st.session_state[GEN] = st.session_state.get(GEN, 0) + 1
+    if record:
+        _record(scn)
     write_url()
+
+
+# -- undo / redo ------------------------------------------------------------------------------------
+def _history() -> dict:
+    return st.session_state.setdefault(HISTORY, {"items": [], "pos": -1})
+
+
+def _record(scn: S.Scenario) -> None:
+    """Add a step: a change of anything but the page or the language (those are not undone)."""
+    h = _history()
+    items, pos = h["items"], h["pos"]
+    if 0 <= pos < len(items) and items[pos].undo_key() == scn.undo_key():
+        return
+    del items[pos + 1:]  # a new change drops what could be redone
+    items.append(scn)
+    if len(items) > MAX_HISTORY:
+        del items[: len(items) - MAX_HISTORY]
+    h["pos"] = len(items) - 1
+
+
+def can_undo() -> bool:
+    return _history()["pos"] > 0
+
+
+def can_redo() -> bool:
+    h = _history()
+    return h["pos"] < len(h["items"]) - 1
+
+
+def _step(delta: int) -> None:
+    h = _history()
+    pos = h["pos"] + delta
+    if not 0 <= pos < len(h["items"]):
+        return
+    h["pos"] = pos
+    cur = scenario()
+    set_scenario(h["items"][pos].replace(page=cur.page, lang=cur.lang), record=False)
+
+
+def undo() -> None:
+    _step(-1)
+
+
+def redo() -> None:
+    _step(+1)
+
+
+def _follow_url(page: str) -> None:
+    """The browser's Back/Forward (or a link pasted into this tab) changed the URL's scenario: the URL
+    wins, and the undo history moves to that step when it is one of them."""
+    tok = st.query_params.get("s")
+    last = st.session_state.get(WRITTEN)
+    if not tok or last is None or tok == last:
+        return
+    b = bundle()
+    scn, notices = S.decode(tok, b.context)
+    if notices:
+        st.session_state[NOTICES] = list(notices)
+    scn = scn.replace(page=page)
+    h = _history()
+    for i, item in enumerate(h["items"]):
+        if item.undo_key() == scn.undo_key():
+            h["pos"] = i
+            set_scenario(scn, record=False)
+            return
+    set_scenario(scn)
 
 
 def update(**changes) -> S.Scenario:
@@ -195,6 +266,8 @@ def init(page: str) -> S.Scenario:
         if scn.page != page and scn.page in PAGE_FILES and ("s" in params or "preset" in params):
             write_url()
             st.switch_page(PAGE_FILES[scn.page])
+    else:
+        _follow_url(page)
     scn = scenario()
     if scn.page != page:
         scn = update(page=page)
@@ -210,6 +283,7 @@ def token() -> str:
 
 def write_url() -> None:
     tok = token()
+    st.session_state[WRITTEN] = tok
     if dict(st.query_params) != {"s": tok}:
         st.query_params.from_dict({"s": tok})
 
@@ -287,25 +361,29 @@ def weight_slider(node: str, label: str, lo: float, hi: float, step: float, cont
                             args=(key, node, default), format="%.2f")
 
 
-# -- named scenarios ------------------------------------------------------------------------------
+# -- saved scenarios (part of the scenario: they travel in links and files, and undo restores them) --
 def named() -> dict:
-    return st.session_state.setdefault(NAMED, {})
+    return scenario().saved_map
 
 
 def save_named(name: str) -> str:
-    name = (name or "").strip()[: S.MAX_NAME].strip() or f"#{len(named()) + 1}"
-    named()[name] = scenario().replace(name=name)
+    cur = scenario()
+    name = (name or "").strip()[: S.MAX_NAME].strip() or f"#{len(cur.saved) + 1}"
+    saved = [(n, sc) for n, sc in cur.saved if n != name] + [(name, cur.replace(saved=(), name=name))]
+    set_scenario(cur.replace(saved=saved), wholesale=False)
     return name
 
 
 def load_named(name: str) -> None:
-    scn = named().get(name)
-    if scn is not None:
-        set_scenario(scn.replace(page=scenario().page, lang=scenario().lang))
+    cur = scenario()
+    scn = cur.saved_map.get(name)
+    if scn is not None:  # the saved scenarios stay with the session's scenario
+        set_scenario(scn.replace(page=cur.page, lang=cur.lang, saved=cur.saved))
 
 
 def delete_named(name: str) -> None:
-    named().pop(name, None)
+    cur = scenario()
+    set_scenario(cur.replace(saved=[(n, sc) for n, sc in cur.saved if n != name]), wholesale=False)
 
 
 def import_json(raw: bytes) -> list:
@@ -316,12 +394,14 @@ def import_json(raw: bytes) -> list:
 
 def apply_preset(name: str) -> None:
     b = bundle()
-    set_scenario(P.preset(name, b.ds, b.fw, scenario()))
+    cur = scenario()
+    set_scenario(P.preset(name, b.ds, b.fw, cur, b.context.defaults).replace(saved=cur.saved))
 
 
 def reset() -> None:
+    """The data set's defaults (the saved scenarios are kept; undo brings the settings back)."""
     scn = scenario()
-    set_scenario(bundle().context.defaults.replace(lang=scn.lang, page=scn.page))
+    set_scenario(bundle().context.defaults.replace(lang=scn.lang, page=scn.page, saved=scn.saved))
 
 
 # -- session-held results of explicit runs ---------------------------------------------------------

@@ -72,6 +72,11 @@ def sidebar(page: str) -> None:
     sb = st.sidebar
     st.session_state[state.wkey("lang_en")] = lang == "en"
     sb.toggle("English", key=state.wkey("lang_en"), on_change=_switch_lang)
+    u1, u2 = sb.columns(2)
+    u1.button(t("side.undo", lang), key=state.wkey("undo"), on_click=state.undo, disabled=not state.can_undo(),
+              width="stretch", help=t("side.undo.help", lang))
+    u2.button(t("side.redo", lang), key=state.wkey("redo"), on_click=state.redo, disabled=not state.can_redo(),
+              width="stretch", help=t("side.redo.help", lang))
     sb.markdown(f"**{t('nav.title', lang)}**")
     for p, f in state.PAGE_FILES.items():
         sb.page_link(f, label=t("page." + p, lang), disabled=(p == page))

@@ -64,6 +64,22 @@ with right:
     st.subheader(t("t.members", lang))
     st.dataframe(state.view("tier_members", ev, lang), hide_index=True, height=460, key=state.wkey("tier_members"))
 
+st.caption(t("t.in_force", lang, label=views.tiering_label(scn, lang, n_regions)))
+
+# -- the three tierings side by side: the report's, the default, regenerated ----------------------------
+st.divider()
+st.subheader(t("t.three", lang))
+st.caption(t("t.three.caption", lang))
+three, ari = views.three_tierings(ev, lang)
+st.dataframe(three, hide_index=True, height=360, key=state.wkey("tier_three"))
+st.caption(" · ".join(t("t.three.ari", lang, a=a, b=b_, ari=v) for (a, b_), v in ari.items()))
+if scn.tier_method == "kmeans":
+    st.button(t("t.three.use_sizes", lang), key=state.wkey("tier_use_sizes"),
+              on_click=lambda: state.update(tier_method="sizes"))
+else:
+    st.button(t("t.three.use_kmeans", lang), key=state.wkey("tier_use_kmeans"),
+              on_click=lambda: state.update(tier_method="kmeans", tier_k=4, tier_features="composite+pillars"))
+
 st.divider()
 st.subheader(t("t.vs_report", lang))
 if not b.builtin:  # the report's tiers classify the built-in data only
@@ -81,7 +97,7 @@ if cmp is not None:
     a, bcol = st.columns([2, 3])
     with a:
         st.caption(t("t.confusion", lang))
-        st.dataframe(cmp.confusion, key=state.wkey("tier_confusion"))
+        st.dataframe(views.confusion_table(cmp, lang), key=state.wkey("tier_confusion"))
     with bcol:
         st.caption(t("t.movers", lang))
         mv = views.movers_table(cmp.movers, b.ds, lang)
@@ -90,10 +106,48 @@ if cmp is not None:
         else:
             st.dataframe(mv, hide_index=True, key=state.wkey("tier_movers"))
 
+# -- the workshop view: tier shifts against a chosen baseline, in large type ------------------------------
 st.divider()
 st.subheader(t("t.shift", lang))
-big = st.toggle(t("t.shift.big", lang), value=True, key=state.wkey("tier_big"))
-st.markdown(state.view("shift_html", ev, lang, big), unsafe_allow_html=True)
+bases = ["defaults"] + (["report"] if b.builtin else []) + [f"saved:{n}" for n in state.named()]
+
+
+def _base_name(v):
+    if v == "defaults":
+        return t("t.shift.base.defaults", lang)
+    if v == "report":
+        return t("t.shift.base.report", lang)
+    return t("t.shift.base.saved", lang, name=v[6:])
+
+
+s1, s2 = st.columns([3, 2])
+with s1:
+    state.control(st.selectbox, "shift_base", t("t.shift.base", lang), options=bases, format_func=_base_name)
+with s2:
+    big = st.toggle(t("t.shift.big", lang), value=True, key=state.wkey("tier_big"))
+scn = state.scenario()
+base_tiers, base_side = None, None
+if scn.shift_base == "report":
+    base_tiers = tiering.report_tiers()
+    base_side = t("t.shift.base.report", lang)
+elif scn.shift_base.startswith("saved:"):
+    oev, err = state.evaluate(state.named()[scn.shift_base[6:]].replace(year=scn.year, saved=()))
+    if oev is not None:
+        base_tiers = oev.tiers.tier
+        base_side = t("t.shift.side", lang, what=_base_name(scn.shift_base),
+                      tiering=views.tiering_label(oev.scn, lang, n_regions))
+    else:
+        st.caption(ui.error_text(err, lang))
+if base_tiers is None:  # the data set's defaults, with their own tiering (the report's sizes)
+    dev, _err = state.evaluate(b.context.defaults.replace(year=scn.year, lang=lang))
+    base_tiers = (dev if dev is not None else ev).tiers.tier
+    base_side = t("t.shift.side", lang, what=_base_name("defaults"),
+                  tiering=views.tiering_label(b.context.defaults, lang, n_regions))
+cur_side = t("t.shift.side", lang, what=t("current", lang), tiering=views.tiering_label(scn, lang, n_regions))
+st.markdown(views.shift_html(ev, lang, big, base_tiers, base_side, cur_side), unsafe_allow_html=True)
+
+with st.expander(t("t.glossary", lang)):
+    st.markdown(t("t.glossary.text", lang))
 
 if method == "kmeans":
     with st.expander(t("t.silhouette", lang)):

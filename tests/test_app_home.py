@@ -97,7 +97,7 @@ def test_english_switch(at):
 def test_saved_scenarios_side_by_side(at):
     at.text_input(key="wk.save_name").set_value("base").run()
     at.button(key="wk.save").click().run()
-    at.button(key="wk.preset.innovation_focus").click().run()
+    at.button(key="wk.preset.application_focus").click().run()
     assert not at.exception
     assert any(any(str(c).startswith("base") for c in e.value.columns) for e in at.dataframe)
 

@@ -44,7 +44,7 @@ def test_round_trip_weights_edits_tiers_language():
     token = at.query_params["s"]
     scn, notes = S.decode(token, context())
     assert notes == [] and scn.lang == "en" and scn.page == "weights"
-    assert scn.weight_map == {"industry": 40.0} and len(scn.edits) == 24
+    assert scn.weight_map == {"industry": 40.0} and len(scn.edits) == 60  # 12 western provinces × 5 foundational indicators
     table1 = ranking(at)
     # a fresh session opened on the link shows the same numbers on the same page
     at2 = fresh({"s": token})
@@ -123,7 +123,7 @@ def test_uploaded_dataset_id_in_link_falls_back():
 
 
 def test_preset_link():
-    at = fresh({"preset": "equal_pillars", "lang": "en"})
+    at = fresh({"preset": "application_focus", "lang": "en"})
     assert not at.exception and not at.warning
     scn, _ = S.decode(at.query_params["s"], context())
-    assert scn.lang == "en" and scn.weight_map == {p: 20.0 for p in iiscore.load_default_framework().pillars}
+    assert scn.lang == "en" and scn.weight_map == {"application": 2 * iiscore.load_default_framework().node("application").weight}

@@ -124,7 +124,7 @@ def test_slider_changes_ranking(page_and_requests, server):
 def test_shared_link_same_numbers(browser, server):
     ctx1 = browser.new_context(viewport={"width": 1500, "height": 1100})
     p1 = ctx1.new_page()
-    p1.goto(server + "/?preset=innovation_focus&lang=en")
+    p1.goto(server + "/?preset=application_focus&lang=en")
     wait_app(p1, "Composite ranking")
     p1.wait_for_function("() => location.search.startsWith('?s=')", timeout=20000)
     link = p1.locator("[data-testid=stCode] code").first.inner_text().strip()

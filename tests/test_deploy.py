@@ -155,7 +155,7 @@ def visits() -> list[Visit]:
         scn = ctx.defaults.replace(lang=lang, page="home", year=ds.years[-1])
         out.append(Visit(f"upload-{j}-{lang}", lang, "data", scn, ctx, ds, query=f"?lang={lang}", upload=data,
                          upload_name=fname))
-    twin = canonical(S.preset("innovation_focus", DS, FW, base.replace(lang="en", page="home")).replace(
+    twin = canonical(P.preset("application_focus", DS, FW, base.replace(lang="en", page="home")).replace(
         edits=[("甘肃", FW.leaves[0], "pct", 250.0)], region="甘肃"), CTX)
     for route in ROUTES:
         out.append(Visit(f"twin-{route}", "en", "home", twin, CTX, DS, query="?s=" + S.encode(twin, CTX), route=route))

@@ -833,7 +833,8 @@ def test_west_infra_moves_nobody_by_renormalisation(mode):
     from iiscore_app import scenario as S
 
     ds, spec, base, km = _default_kmeans()
-    edits = S.sim_edits(P.preset("west_infra", ds, spec.framework))
+    # the first round's west_infra preset: the western provinces +50 % on 网络建设 and 标识建设
+    edits = [Edit(r, i, "pct", 50.0) for r in P.western_regions(ds) for i in ("network", "identifier")]
     edited = {e.region for e in edits}
     w = whatif(ds, spec, edits, mode=mode, tiers=km)
     t = w.table.set_index("region")

@@ -129,9 +129,20 @@ def cheapest_monotone(reach, cost, ub, *, start=None, rel_tol: float = 1e-3, abs
     counter = 0
     heap = [(0.0, counter, np.zeros(m), ub.copy())]
     boxes = 0
+    # the lowest bound of the boxes given up because they cannot beat the incumbent by more than the
+    # tolerance: the reported lower bound must count them (they may hold points a little cheaper)
+    given_up = np.inf
+
+    def give_up(v):
+        nonlocal given_up
+        given_up = min(given_up, v)
+
     while heap and n_eval < max_evals:
         lb, _, a, b = heapq.heappop(heap)
         if lb >= best - tol(best):
+            give_up(lb)
+            for h in heap:
+                give_up(h[0])
             heap.clear()  # every box left is at least as expensive
             break
         boxes += 1
@@ -161,6 +172,7 @@ def cheapest_monotone(reach, cost, ub, *, start=None, rel_tol: float = 1e-3, abs
             a[j] = lo
         lb = float(cost @ a)
         if lb >= best - tol(best):
+            give_up(lb)
             continue
         if F(a):
             best_p, best = a.copy(), lb
@@ -180,7 +192,9 @@ def cheapest_monotone(reach, cost, ub, *, start=None, rel_tol: float = 1e-3, abs
             if lbb < best - tol(best):
                 counter += 1
                 heapq.heappush(heap, (lbb, counter, aa, bb))
+            else:
+                give_up(lbb)
     lower = min([h[0] for h in heap], default=best)
-    lower = min(lower, best)
+    lower = min(lower, best, given_up)
     proven = (not heap) or lower >= best - tol(best)
     return Cheapest(best_p, best, lower, bool(proven), n_eval, boxes)

@@ -13,6 +13,22 @@ from .. import geo
 # Map colours: one rule (darkest = best) for scores and tiers, in iiscore_app/geo.py.
 NO_DATA = geo.NO_DATA
 
+#: One colour per pillar across the app (Okabe & Ito's colour-blind-safe palette), the composite in
+#: near-black; a framework with more pillars cycles through the palette.
+PILLAR_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
+COMPOSITE_COLOUR = "#222222"
+
+
+def pillar_scale(fw, lang: str, with_root: bool = False):
+    """The Altair colour scale that gives each pillar (by its name in ``lang``) its one colour."""
+    import altair as alt
+
+    names = [fw.name(p, lang) for p in fw.pillars]
+    colours = [PILLAR_COLOURS[i % len(PILLAR_COLOURS)] for i in range(len(names))]
+    if with_root:
+        names, colours = [fw.name(fw.root, lang), *names], [COMPOSITE_COLOUR, *colours]
+    return alt.Scale(domain=names, range=colours)
+
 
 def region_name(ds, region, lang):
     return ds.region_name(region, lang)
@@ -25,31 +41,63 @@ def node_name(fw, node, lang):
 
 
 def tier_label(assignment: pd.DataFrame, region, lang) -> str:
+    """"2 快速崛起" for a tiered region; "—" for one without a composite (not tiered)."""
+    if region not in assignment.index or pd.isna(assignment.at[region, "tier"]):
+        return "—"
     row = assignment.loc[region]
     return f"{int(row['tier'])} {row['tier_name_en' if lang == 'en' else 'tier_name_zh']}"
 
 
+def node_labels(fw, nodes, lang: str, taken=()) -> dict:
+    """Column labels for framework nodes that never collide with a table's own columns (``taken``)
+    nor with each other: a name already used gets its id appended ("Rank (rank_pillar)")."""
+    used = {str(x).casefold() for x in taken}
+    out = {}
+    for n in nodes:
+        label = fw.name(n, lang)
+        if label.casefold() in used:
+            label = f"{label} ({n})"
+        k = 2
+        while label.casefold() in used:
+            label = f"{fw.name(n, lang)} ({n} {k})"
+            k += 1
+        used.add(label.casefold())
+        out[n] = label
+    return out
+
+
 def ranking_table(ev, lang: str) -> pd.DataFrame:
-    """Rank, region, composite, pillars, tier, baseline rank and change, estimate share."""
+    """Rank, region, composite, tier and rank change first (what a projector at 1280 px shows without
+    scrolling), then the pillars, the baseline rank and the estimate share. A region without a composite
+    (too little data) has no rank."""
     res, base = ev.current, ev.baseline
     fw, ds = res.spec.framework, ev.b.ds
     root = fw.root
     tiers = ev.tiers.assignment
     share = S.estimate_share(res, ev.prov)
     scen_share = S.estimate_share(res, ev.prov, kinds=("scenario",))
+    own = [t(k, lang) for k in ("col.rank", "col.region", "col.tier_now", "col.rank_change", "col.rank_base",
+                                "col.est_share")]
+    labels = node_labels(fw, [root, *fw.pillars], lang, taken=own)
+    scored = res.composite.notna()
     out = pd.DataFrame(index=res.scores.index)
-    out[t("col.rank", lang)] = res.ranks[root].astype(int)
+    out[t("col.rank", lang)] = pd.array([int(v) if ok else pd.NA for v, ok in zip(res.ranks[root], scored)],
+                                        dtype="Int64")
     out[t("col.region", lang)] = [region_name(ds, r, lang) for r in out.index]
-    out[fw.name(root, lang)] = res.composite.round(2)
+    out[labels[root]] = res.composite.round(2)
+    out[t("col.tier_now", lang)] = [tier_label(tiers, r, lang) for r in out.index]
+    rb = base.ranks[root].reindex(out.index)
+    bscored = base.composite.reindex(out.index).notna()
+    change = [int(b - a) if (ok and bok) else pd.NA for a, b, ok, bok in zip(res.ranks[root], rb, scored, bscored)]
+    out[t("col.rank_change", lang)] = pd.array(change, dtype="Int64")
     for p in fw.pillars:
-        out[fw.name(p, lang)] = res.scores[p].round(2)
-    out[t("col.tier", lang)] = [tier_label(tiers, r, lang) for r in out.index]
-    out[t("col.rank_base", lang)] = base.ranks[root].reindex(out.index).astype(int)
-    out[t("col.rank_change", lang)] = (out[t("col.rank_base", lang)] - out[t("col.rank", lang)]).astype(int)
+        out[labels[p]] = res.scores[p].round(2)
+    out[t("col.rank_base", lang)] = pd.array([int(v) if ok else pd.NA for v, ok in zip(rb, bscored)], dtype="Int64")
     out[t("col.est_share", lang)] = share.round(1)
     if ev.scn.edits:
         out[t("prov.scenario_value", lang) + " %"] = scen_share.round(1)
-    return out.sort_values(t("col.rank", lang), kind="stable").reset_index(drop=True)
+    order = np.lexsort((np.arange(len(out)), res.ranks[root].reindex(out.index).to_numpy(), ~scored.to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
 
 
 def framework_table(ev, lang: str) -> pd.DataFrame:

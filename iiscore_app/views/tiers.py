@@ -1,24 +1,85 @@
 """The Tiers page: members, movers, the shift view, silhouettes."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from iiscore_app.i18n import t
+from iiscore_app.i18n import opt, t
 
 from .common import NO_DATA, node_name, ranking_table, region_name, tier_label, top_line  # noqa: F401
 
 
-def tier_shift_table(ev, lang: str) -> pd.DataFrame:
-    """Every region's baseline tier and current tier (for the workshop view)."""
-    a, b = ev.tiers_baseline.assignment, ev.tiers.assignment
+def tiering_label(scn, lang: str, n_regions: int | None = None) -> str:
+    """The tiering in force in words: "报告的各梯队数量（6/11/10/4）", "k-means on composite and pillars (k = 4)"."""
+    from iiscore.tiering import report_sizes
+
+    m = scn.tier_method
+    if m == "sizes":
+        sizes = scn.tier_sizes if n_regions is None or sum(scn.tier_sizes) == n_regions else report_sizes(n_regions)
+        return t("t.label.sizes", lang, sizes="/".join(map(str, sizes)))
+    if m == "kmeans":
+        return t("t.label.kmeans", lang, features=opt("features", scn.tier_features, lang), k=scn.tier_k)
+    if m == "jenks":
+        return t("t.label.jenks", lang, k=scn.tier_k)
+    return t("t.label.average", lang)
+
+
+def tier_shift_table(ev, lang: str, base_tiers: pd.Series | None = None) -> pd.DataFrame:
+    """Every region's baseline tier and current tier (for the workshop view); the baseline is the data
+    set's defaults unless ``base_tiers`` (region -> tier) is given."""
+    b = ev.tiers.assignment
+    if base_tiers is None:
+        base_tiers = ev.tiers_baseline.tier
+    names = dict(zip(b["tier"], zip(b["tier_name_zh"], b["tier_name_en"])))
     ds = ev.b.ds
     rows = []
     for r in b.index:
+        bt = base_tiers.get(r)
+        if bt is None or pd.isna(bt):
+            continue
+        bt = int(bt)
+        nm = names.get(bt)
+        base_label = f"{bt} {nm[1] if lang == 'en' else nm[0]}" if nm else str(bt)
         rows.append({t("col.region", lang): region_name(ds, r, lang),
-                     t("col.tier_base", lang): tier_label(a, r, lang),
-                     t("col.tier", lang): tier_label(b, r, lang),
-                     "_from": int(a.at[r, "tier"]), "_to": int(b.at[r, "tier"])})
-    return pd.DataFrame(rows)
+                     t("col.tier_base", lang): base_label,
+                     t("col.tier_now", lang): tier_label(b, r, lang),
+                     "_from": bt, "_to": int(b.at[r, "tier"])})
+    return pd.DataFrame(rows, columns=[t("col.region", lang), t("col.tier_base", lang), t("col.tier_now", lang),
+                                       "_from", "_to"])
+
+
+def three_tierings(ev, lang: str) -> tuple[pd.DataFrame, dict]:
+    """The report's 2023 tiers (built-in data only), the default (the report's sizes down the ranking) and
+    the regenerated k-means tiers (composite and pillars), region by region, and the agreement (ARI) of
+    each pair. Rows where the three differ come first."""
+    from iiscore import tiering
+
+    res = ev.current
+    fw, ds = res.spec.framework, ev.b.ds
+    table = res.scores[[fw.root, *fw.pillars]]
+    table = table[table.notna().all(axis=1)]
+    cols = {}
+    if ev.b.builtin and set(tiering.report_tiers().index) >= set(table.index):
+        cols["report"] = tiering.report_tiers().reindex(table.index)
+    cols["sizes"] = tiering.tiers(table[[fw.root]], method="sizes").tier
+    if len(table) >= 5:
+        cols["kmeans"] = tiering.tiers(table, method="kmeans", k=4, seed=0).tier
+    label = {"report": t("t.three.report", lang), "sizes": t("t.three.sizes", lang),
+             "kmeans": t("t.three.kmeans", lang)}
+    out = pd.DataFrame({t("col.region", lang): [region_name(ds, r, lang) for r in table.index],
+                        t("col.rank", lang): res.ranks[fw.root].reindex(table.index).astype(int).to_numpy()})
+    for k, v in cols.items():
+        out[label[k]] = v.to_numpy().astype(int)
+    vals = out[[label[k] for k in cols]].to_numpy()
+    differ = (vals != vals[:, :1]).any(axis=1)
+    out[t("t.three.differ", lang)] = [t("yes", lang) if d else "" for d in differ]
+    out = out.iloc[np.lexsort((out[t("col.rank", lang)].to_numpy(), ~differ))].reset_index(drop=True)
+    ari = {}
+    keys = list(cols)
+    for i, a in enumerate(keys):
+        for bkey in keys[i + 1:]:
+            ari[(label[a], label[bkey])] = tiering.compare(cols[a], cols[bkey]).ari
+    return out, ari
 
 
 # -- tiers ----------------------------------------------------------------------------------------
@@ -40,22 +101,31 @@ def movers_table(movers: pd.DataFrame, ds, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("col.region", lang): [region_name(ds, r, lang) for r in movers["region"]],
         t("col.tier_report", lang): movers["from"].to_numpy(),
-        t("col.tier", lang): movers["to"].to_numpy(),
+        t("col.tier_now", lang): movers["to"].to_numpy(),
         t("col.direction", lang): [t(d, lang) for d in movers["direction"]],
     })
 
 
-def shift_html(ev, lang: str, big: bool = True) -> str:
-    """Tier shifts baseline → current as large cards (for a projector)."""
+def shift_html(ev, lang: str, big: bool = True, base_tiers: pd.Series | None = None, base_label: str = "",
+               current_label: str = "") -> str:
+    """Tier shifts baseline → current as large cards (for a projector): a heading naming both sides and
+    their tierings, a count of the moves, one card per region that moves (up first)."""
     import html
 
-    tab = tier_shift_table(ev, lang)
+    tab = tier_shift_table(ev, lang, base_tiers)
     moved = tab[tab["_from"] != tab["_to"]]
+    moved = moved.iloc[np.lexsort(((moved["_to"] - moved["_from"]).to_numpy(),))] if len(moved) else moved
     size = "2.2rem" if big else "1.1rem"
-    head = (f"<div style='font-size:{size};font-weight:600;margin:0.3em 0'>"
-            f"{html.escape(t('baseline', lang))} → {html.escape(t('current', lang))}</div>")
+    small = "1.3rem" if big else "0.95rem"
+    left = base_label or t("baseline", lang)
+    right = current_label or t("current", lang)
+    head = (f"<div style='font-size:{small};font-weight:600;margin:0.3em 0'>"
+            f"{html.escape(left)} → {html.escape(right)}</div>")
     if moved.empty:
         return head + f"<div style='font-size:{size}'>{html.escape(t('t.nomovers', lang))}</div>"
+    n_up = int((moved["_to"] < moved["_from"]).sum())
+    head += (f"<div style='font-size:{small};margin:0.2em 0 0.4em'>"
+             f"{html.escape(t('t.shift.count', lang, n=len(moved), up=n_up, down=len(moved) - n_up))}</div>")
     cards = []
     for _, r in moved.iterrows():
         up = r["_to"] < r["_from"]
@@ -66,7 +136,7 @@ def shift_html(ev, lang: str, big: bool = True) -> str:
             f"border:3px solid {colour};font-size:{size};line-height:1.3'>"
             f"<b>{html.escape(str(r[t('col.region', lang)]))}</b> "
             f"<span style='color:{colour}'>{arrow}</span> "
-            f"{html.escape(str(r[t('col.tier_base', lang)]))} → <b>{html.escape(str(r[t('col.tier', lang)]))}</b></div>")
+            f"{html.escape(str(r[t('col.tier_base', lang)]))} → <b>{html.escape(str(r[t('col.tier_now', lang)]))}</b></div>")
     return head + "<div data-testid='tier-shifts'>" + "".join(cards) + "</div>"
 
 
@@ -83,3 +153,11 @@ def silhouette_table(ev, lang: str) -> pd.DataFrame:
     sil = tiering.silhouette_by_k(res.scores[[fw.root, *fw.pillars]], ks=ks, features=scn.tier_features,
                                   standardise=scn.tier_standardise, seed=scn.tier_seed, n_init=10)
     return sil.round(3)
+
+
+def confusion_table(cmp, lang: str) -> pd.DataFrame:
+    """The comparison's confusion table with headers in the user's language."""
+    c = cmp.confusion.copy()
+    c.index = [f"{t('col.tier_report', lang)} {i}" for i in c.index]
+    c.columns = [f"{t('col.tier_now', lang)} {j}" for j in c.columns]
+    return c
