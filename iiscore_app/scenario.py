@@ -38,7 +38,7 @@ from . import navigation as _navigation
 from iiscore.normalise import NORMALISATIONS
 from iiscore.simulate.edits import Edit
 from iiscore.simulate.whatif import MODES
-from iiscore.spec import DEFAULT_COVERAGE, MISSING
+from iiscore.spec import DEFAULT_COVERAGE, MISSING, TREAT_FITS
 from iiscore.spec import GOALPOSTS as _GOALPOSTS
 from iiscore.tiering import DEFAULT_METHOD, FEATURES, METHODS, REPORT_SIZES, report_sizes
 from iiscore.treat import TREATMENTS
@@ -113,6 +113,8 @@ class Scenario:
     name: str = ""
     saved: tuple = ()              # ((name, Scenario), ...): saved scenarios, carried in links and files
     shift_base: str = "defaults"   # the workshop view's baseline: "defaults", "report" or "saved:<name>"
+    public_only: bool = False      # leave the estimated indicators out (their weight shared in the pillar)
+    treat_fit: str = "year"        # fit the outlier treatment on the scored year or on all years pooled
 
     # -- constructors ------------------------------------------------------------------------
     @classmethod
@@ -156,7 +158,8 @@ class Scenario:
     def compute_key(self) -> tuple:
         """The fields that change numbers (not language, page, map colour or name)."""
         return (self.dataset, self.year, self.weights, self.treat, self.normalisation,
-                self.goalposts, self.missing, self.aggregation, self.whatif, self.edits, self.coverage)
+                self.goalposts, self.missing, self.aggregation, self.whatif, self.edits, self.coverage,
+                self.public_only, self.treat_fit)
 
     def tier_key(self) -> tuple:
         return (self.tier_method, self.tier_k, self.tier_features, self.tier_standardise,
@@ -311,7 +314,7 @@ _KEYS = {
     "e": "edits", "r": "region", "tm": "tier_method", "tk": "tier_k", "tf": "tier_features",
     "ts": "tier_standardise", "tr": "tier_seed", "tz": "tier_sizes", "mc": "map_colour",
     "sn": "mc_n", "sp": "mc_spread", "ss": "mc_seed", "so": "oat_node", "nm": "name",
-    "cv": "coverage", "sv": "saved", "sb": "shift_base",
+    "cv": "coverage", "sv": "saved", "sb": "shift_base", "po": "public_only", "tp": "treat_fit",
 }
 _FIELDS = {v: k for k, v in _KEYS.items()}
 _ALWAYS = ("year", "treat", "normalisation", "goalposts", "missing", "aggregation")
@@ -341,7 +344,7 @@ def to_payload(scn: Scenario, context: Context | None = None) -> dict:
             out[key] = [[e.region, e.indicator, _EDIT_KIND_CODE[e.kind], _num(e.amount)] for e in val]
         elif f.name == "tier_sizes":
             out[key] = list(val)
-        elif f.name == "tier_standardise":
+        elif f.name in ("tier_standardise", "public_only"):
             out[key] = int(bool(val))
         elif f.name == "saved":
             out[key] = [[n, {k: v for k, v in to_payload(sc, context).items() if k not in _META}] for n, sc in val]
@@ -531,7 +534,7 @@ def _clamped(name, value, lo, hi, raw, default):
 def _validate(name, raw, ctx: Context):
     """(ok, value, notice) for one field."""
     d = getattr(ctx.defaults, name)
-    choices = {"lang": LANGS, "page": PAGES, "treat": TREATS, "normalisation": NORMALISATIONS,
+    choices = {"lang": LANGS, "page": PAGES, "treat": TREATS, "normalisation": NORMALISATIONS, "treat_fit": TREAT_FITS,
                "goalposts": GOALPOSTS, "missing": MISSINGS, "aggregation": AGGREGATIONS,
                "whatif": WHATIF_MODES, "tier_method": TIER_METHODS, "tier_features": TIER_FEATURES}
     if name in choices:
@@ -578,6 +581,10 @@ def _validate(name, raw, ctx: Context):
         except (TypeError, ValueError):
             return False, None, _bad(name, raw, "not a number", "不是数字", d)
         return _clamped(name, round(x, 4), *MC_SPREAD_RANGE, raw, d)
+    if name == "public_only":
+        if raw in (0, 1, True, False, "0", "1", "true", "false"):
+            return True, raw in (1, True, "1", "true"), None
+        return False, None, _bad(name, raw, "not 0 or 1", "不是 0 或 1", d)
     if name == "tier_standardise":
         if raw in (0, 1, True, False, "0", "1", "true", "false"):
             return True, raw in (1, True, "1", "true"), None
@@ -814,9 +821,24 @@ def from_query(params: dict, context: Context, ds=None, framework=None) -> tuple
 # --------------------------------------------------------------------------------------------
 # evaluation: scenario -> numbers (pure; the app caches these)
 # --------------------------------------------------------------------------------------------
+def estimated_leaves(framework) -> tuple:
+    """The indicators the framework marks as estimates (its ``provenance`` column says "estimate"):
+    the six indicators of the CAICT framework with no public provincial series."""
+    return tuple(leaf for leaf in framework.leaves if framework.node(leaf).extra.get("provenance") == "estimate")
+
+
 def framework_for(scn: Scenario, base_framework):
-    """The framework with the scenario's weights (FrameworkError if a group is all zero)."""
-    return base_framework.with_weights(scn.weight_map) if scn.weights else base_framework
+    """The framework with the scenario's weights (FrameworkError if a group is all zero). With
+    ``public_only`` the estimated indicators get weight 0: they are left out and their weight is shared
+    by the other indicators of their pillar (a pillar made of estimates only keeps its estimates)."""
+    w = scn.weight_map
+    if scn.public_only:
+        for leaf in estimated_leaves(base_framework):
+            parent = base_framework.parent(leaf)
+            sibs = base_framework.children(parent)
+            if any(s not in estimated_leaves(base_framework) for s in sibs):
+                w[leaf] = 0.0
+    return base_framework.with_weights(w) if w else base_framework
 
 
 def spec_for(scn: Scenario, base_framework, year=None):
@@ -825,7 +847,7 @@ def spec_for(scn: Scenario, base_framework, year=None):
     return Spec(framework=framework_for(scn, base_framework), year=scn.year if year is None else year,
                 treat=scn.treat, normalisation=scn.normalisation,
                 goalposts="pooled" if scn.goalposts == "pooled" else None,
-                missing=scn.missing, aggregation=scn.aggregation, coverage=scn.coverage)
+                missing=scn.missing, aggregation=scn.aggregation, coverage=scn.coverage, treat_fit=scn.treat_fit)
 
 
 def sim_edits(scn: Scenario) -> tuple:

@@ -91,8 +91,15 @@ def sidebar(page: str) -> None:
                       format_func=lambda v: opt("aggregation", v, lang))
         state.control(st.selectbox, "treat", t("side.treat", lang), options=list(S.TREATS),
                       format_func=lambda v: opt("treat", v, lang), help=t("side.treat.help", lang))
+        state.control(st.selectbox, "treat_fit", t("side.treat_fit", lang), options=list(S.TREAT_FITS),
+                      format_func=lambda v: opt("treat_fit", v, lang), help=t("side.treat_fit.help", lang),
+                      disabled=state.scenario().treat == "none")
         state.control(st.selectbox, "missing", t("side.missing", lang), options=list(S.MISSINGS),
                       format_func=lambda v: opt("missing", v, lang))
+        state.control(st.number_input, "coverage", t("side.coverage", lang), min_value=0.0, max_value=1.0, step=0.05,
+                      format="%.2f", help=t("side.coverage.help", lang))
+        if S.estimated_leaves(b.fw):
+            state.control(st.toggle, "public_only", t("side.public_only", lang), help=t("side.public_only.help", lang))
         state.control(st.radio, "whatif", t("side.whatif", lang), options=list(S.WHATIF_MODES),
                       format_func=lambda v: opt("whatif", v, lang), help=t("help.whatif", lang))
 

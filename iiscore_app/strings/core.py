@@ -17,14 +17,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     # sidebar: methods
     "side.methods": ("计算方法", "Method settings"),
     "side.year": ("年份", "Year"),
-    "side.treat": ("偏态处理", "Outlier treatment"),
+    "side.treat": ("偏态指标处理", "Treatment of skewed indicators"),
     "side.treat.help": ("只处理偏度 > 2 且峰度 > 3.5 的指标（JRC/COINr 规则）；对数变换保留全部信息，缩尾处理把最极端的几个值截到次高值。"
                         "内置数据默认用对数变换（见“数据与方法”）；报告本身用不处理的极差标准化。",
                         "Applied only to indicators with skewness > 2 and kurtosis > 3.5 (the JRC/COINr rule); the log keeps every "
                         "region's information, winsorising clips the few most extreme values. The built-in data default to the log "
                         "(see Data & method); the report itself uses plain min-max."),
     "side.normalisation": ("标准化方法", "Normalisation"),
-    "side.goalposts": ("目标值（上下限）", "Goalposts"),
+    "side.goalposts": ("标准化上下限", "Goalposts (min and max)"),
     "side.missing": ("缺失值", "Missing values"),
     "side.aggregation": ("聚合方法", "Aggregation"),
     "side.whatif": ("模拟时的标准化", "What-if normalisation"),
@@ -276,9 +276,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # tiers
     "t.title": ("梯队划分", "Tiers"),
     "t.method": ("方法", "Method"),
-    "opt.tier.kmeans": ("k-means 聚类", "k-means"),
+    "opt.tier.kmeans": ("k 均值聚类（重新生成）", "k-means (regenerated)"),
     "opt.tier.jenks": ("自然断点（Jenks）", "natural breaks (Jenks)"),
-    "opt.tier.sizes": ("固定规模", "fixed sizes"),
+    "opt.tier.sizes": ("报告的各梯队数量（默认）", "the report's tier sizes (default)"),
     "opt.tier.average": ("相对均值阈值（EIS）", "relative to the average (EIS)"),
     "t.k": ("梯队数 k", "Number of tiers k"),
     "t.features": ("聚类特征", "Features"),

@@ -14,3 +14,20 @@ STRINGS = {
 STRINGS.update({
     "col.tier_now": ("当前梯队", "Tier"),
 })
+STRINGS.update({
+    "side.treat_fit": ("偏态处理的拟合范围", "Fit the treatment on"),
+    "side.treat_fit.help": ("是否对数变换按当年数据判定（报告按单年计算），或按全部年份合并判定（各年采用同一变换，趋势可比）。",
+                            "Decide each indicator's log on the scored year (the report scores one year), or on all "
+                            "years pooled (one transformation for every year, so trajectories compare)."),
+    "opt.treat_fit.year": ("当年（默认）", "the scored year (default)"),
+    "opt.treat_fit.pooled": ("全部年份合并", "all years pooled"),
+    "side.coverage": ("最低数据覆盖率", "Minimum data coverage"),
+    "side.coverage.help": ("某地区在一个分项（或综合指数）下有数据的组成部分占比低于此值时，不计算该项得分并说明原因；0 表示不限制。",
+                           "A region gets no score for a pillar (or the index) when fewer than this share of its parts "
+                           "have data, and the reason is shown; 0 turns the rule off."),
+    "side.public_only": ("仅用公开统计（不含估算指标）", "Public statistics only (no estimates)"),
+    "side.public_only.help": ("不计入 6 项没有公开分省数据的估算指标，其权重由同一分项的其他指标分担；看估算值对排名和梯队的影响。",
+                              "Leave out the 6 indicators with no public provincial series (estimates); their weight is "
+                              "shared by the other indicators of their pillar. Shows how much the estimates matter for "
+                              "each rank and tier."),
+})
