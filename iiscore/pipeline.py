@@ -295,16 +295,23 @@ def _year_rows(data: Dataset, spec: Spec, year: int, leaves) -> np.ndarray | Non
 
 
 def _notes(spec, year, leaves, X, T, ruler, short, regions) -> list:
+    """What the run did, in each language, naming indicators as the user reads them (the Chinese note
+    uses the Chinese names, the English note the ids, which the CLI's users type)."""
     fw = spec.framework
+
+    def zh(ids):
+        return "、".join(fw.name(i, "zh") for i in ids)
+
     notes = []
     treatment = ruler.treatment
     if treatment:
         notes.append((f"Treated skewed indicators: {', '.join(f'{k} ({v})' for k, v in treatment.items())}.",
-                      f"已处理偏态指标：{'、'.join(f'{k}（{v}）' for k, v in treatment.items())}。"))
+                      "已处理偏态指标：" + "、".join(f"{fw.name(k, 'zh')}（{_label_zh(v)}）" for k, v in treatment.items())
+                      + "。"))
     left = [leaves[j] for j, f in enumerate(ruler.fitted) if f.action in ("left", "no-gain", "still")]
     if left:
         notes.append((f"Skewed but not (fully) treated: {', '.join(left)} (see the treatment report).",
-                      f"偏态但未（完全）处理：{'、'.join(left)}（见偏态处理报告）。"))
+                      f"偏态但未（完全）处理：{zh(left)}（见偏态处理报告）。"))
     allnan = np.all(np.isnan(X), axis=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -312,12 +319,12 @@ def _notes(spec, year, leaves, X, T, ruler, short, regions) -> list:
     if allnan.any():
         ids = [leaves[j] for j in np.flatnonzero(allnan)]
         notes.append((f"No values in {year} for {', '.join(ids)}: left out, weights shared by siblings.",
-                      f"{year} 年 {'、'.join(ids)} 无数据：不参与计算，其权重由同级指标分担。"))
+                      f"{year} 年 {zh(ids)} 无数据：不参与计算，其权重由同级指标分担。"))
     if const.any():
         ids = [leaves[j] for j in np.flatnonzero(const)]
         notes.append((f"Constant indicator(s) {', '.join(ids)}: every region scores the same (midpoint), "
                       f"so they do not change ranks.",
-                      f"指标 {'、'.join(ids)} 各地区取值相同：统一记中间分，不影响排名。"))
+                      f"指标 {zh(ids)} 各地区取值相同：统一记中间分，不影响排名。"))
     nmiss = int(np.isnan(X).sum() - np.isnan(X)[:, allnan].sum())
     if nmiss:
         how = ("imputed with the indicator mean" if spec.missing == "mean"
@@ -334,6 +341,15 @@ def _notes(spec, year, leaves, X, T, ruler, short, regions) -> list:
                       f"({shown}{more}).",
                       f"{len(cells)} 项得分未计算：有数据的组成部分少于 {pct}（{shown_zh}{more}）。"))
     return notes
+
+
+def _label_zh(label: str) -> str:
+    """A treatment label in Chinese: "log" -> "取对数", "winsor(2)" -> "缩尾 2 个值"."""
+    if label == "log":
+        return "取对数"
+    if label.startswith("winsor("):
+        return f"缩尾 {label[7:-1]} 个值"
+    return label
 
 
 def build(data: Dataset, spec: Spec, ruler: Ruler | None = None) -> Result:

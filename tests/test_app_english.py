@@ -73,3 +73,47 @@ def test_every_unit_of_the_default_data_has_an_english_label():
     assert unit_label("index", "zh") == "指数"
     assert unit_label("kg of something", "en") == "kg of something"  # an upload's unit, as written
     assert unit_label(float("nan"), "en") == "" and unit_label(None, "zh") == ""
+
+
+# -- the Chinese UI: no English outside proper names, units and Streamlit's own widget texts -----------
+#: Words an English-free Chinese page may still show: acronyms and names of methods, organisations,
+#: file formats and data sources, the region and indicator names' own spellings, and units.
+ALLOWED_LATIN = {
+    # methods and statistics
+    "ahp", "ari", "cr", "ci", "ri", "k", "z", "topsis", "critic", "mpi", "bod", "pca", "pc", "jenks", "sobol",
+    "eis", "jrc", "coinr", "saaty", "kendall", "spearman", "pearson", "cronbach", "log", "sd", "min", "max",
+    "mazziotta", "pareto", "monte", "carlo", "lp", "gvf", "oat", "r", "w", "x", "y", "p", "n", "t", "s", "e",
+    # organisations, sources, formats
+    "caict", "nbs", "miit", "most", "cnipa", "gdp", "r&d", "rd", "csv", "xlsx", "excel", "json", "png", "pdf",
+    "docx", "word", "wps", "url", "utf", "gbk", "natural", "earth", "iidei", "id", "vs", "no", "tw", "hk", "mo",
+    "innocom", "gov", "cn", "github", "techme", "huhuaping", "data", "stats", "www", "http", "https", "html",
+    "eps", "streamlit", "nan",
+    "english",  # the language switch itself
+    "means",  # k-means, a method's name
+}
+LATIN = re.compile(r"[A-Za-z][A-Za-z&]*")
+# columns whose cells are quoted or are ids a user types (sources, English names, framework ids)
+QUOTED_COLUMNS = {t("col.source", "zh"), "name_en", "id", "_id"}
+
+
+def english_words(s: str) -> list:
+    s = re.sub(r"\]\([^)]*\)", "]", s)              # link targets of markdown links
+    s = re.sub(r"https?://\S+|\?s=\S+|\?preset=\S+", " ", s)  # addresses
+    s = re.sub(r"`[^`]*`", " ", s)                # code (formulas, file names) in method texts
+    s = re.sub(r"\{[^}]*\}|<[^>]+>", " ", s)      # markup
+    return [w for w in LATIN.findall(s) if w.casefold() not in ALLOWED_LATIN]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_chinese_pages_have_no_english_outside_names_and_units(page):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    if page != "app.py":
+        at.switch_page(page).run()
+    assert not at.exception
+    strings = shown_strings(at._tree, [])
+    assert len(strings) > 50
+    found = sorted({(where, s[:80], tuple(english_words(s))) for where, s in strings
+                    if not where.startswith("code")  # the share link
+                    and not any(where.endswith(f"[{c}]") for c in QUOTED_COLUMNS) and english_words(s)})
+    assert not found, found
