@@ -63,8 +63,8 @@ def baseline_tiers(result: Result, tiers=None) -> pd.Series:
     Parameters
     ----------
     result : Result
-    tiers : None, Series or callable
-        None = :func:`default_tiers`; a Series region -> tier; or a function called with the
+    tiers : None, Series, TierResult or callable
+        None = :func:`default_tiers`; a Series region -> tier; a ``tiering.TierResult``; or a function called with the
         score table ``result.scores[[root, *pillars]]`` returning a Series or a ``TierResult``
         (e.g. ``lambda s: iiscore.tiering.tiers(s, method="kmeans")``).
 
@@ -79,6 +79,8 @@ def baseline_tiers(result: Result, tiers=None) -> pd.Series:
         t = default_tiers(table)
     elif isinstance(tiers, pd.Series):
         t = tiers
+    elif hasattr(tiers, "assignment") and hasattr(tiers, "method"):  # a tiering.TierResult
+        t = tiers.tier
     elif callable(tiers):  # regions without a composite are not tiered
         t = tiers(table[scored])
         t = getattr(t, "tier", t)

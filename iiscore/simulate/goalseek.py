@@ -618,7 +618,7 @@ class GoalSeeker:
             s1=s1, rank0=int(_ranks(self.S0)[self.i]), rank1=rank1, bar_score=bar1, chg=chg, excluded=self.excluded,
             max_pct=self.max_pct, best_score=float(S_best[self.i]), best_rank=int(_ranks(S_best)[self.i]),
             uniform=uniform, cost=cost, tier0=tier0, holder=holder, lower=lower if not proven else None,
-            suggestions=suggestions)
+            suggestions=suggestions, tiering=self.tiering)
         en, zh = self._treatment_note(en, zh, reached, p, w)
         return GoalSeek(
             reached=bool(reached), region=self.region, mode=self.mode, strategy=self.strategy, method=method,
@@ -653,11 +653,11 @@ class GoalSeeker:
 
 
 def _tiering_name(tiers) -> str:
+    """The tiering a tier target is measured against: "sizes" (the default), "kmeans", ... or "given"."""
     if tiers is None:
         return "sizes"
-    if isinstance(tiers, pd.Series):
-        return str(tiers.attrs.get("method", "given"))
-    return str(getattr(tiers, "method", getattr(tiers, "__name__", "given")))
+    name = tiers.attrs.get("method") if isinstance(tiers, pd.Series) else getattr(tiers, "method", None)
+    return str(name) if name in ("sizes", "kmeans", "jenks", "average") else "given"
 
 
 def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = None,

@@ -9,6 +9,11 @@ __all__ = ["words", "goal_messages", "MODE_WORDS", "STRATEGY_WORDS"]
 
 MODE_WORDS = {"renormalise": ("scores re-normalised", "重新标准化"),
               "fixed": ("fixed baseline goalposts", "固定基线上下限")}
+TIERING_WORDS = {"sizes": ("the report's tier sizes", "按报告的各梯队数量划分"),
+                 "kmeans": ("k-means tiers", "k 均值聚类梯队"),
+                 "jenks": ("natural-breaks tiers", "自然断点梯队"),
+                 "average": ("tiers relative to the average", "相对均值阈值梯队"),
+                 "given": ("the tiering in force", "当前梯队划分")}
 STRATEGY_WORDS = {"uniform": ("the same rise on every chosen indicator", "各所选指标同比例提高"),
                   "cheapest": ("the cheapest combination", "成本最低组合")}
 
@@ -30,13 +35,15 @@ def _pct(v: float) -> str:
 
 def goal_messages(*, reached, method, w, target, strategy, s0, s1, rank0, rank1, bar_score, chg, excluded,
                   max_pct, best_score, best_rank, uniform, cost, tier0, holder=None, lower=None,
-                  suggestions=None) -> tuple[str, str]:
-    """(English, Chinese) message of one goal-seek answer (see :class:`iiscore.simulate.GoalSeek`)."""
+                  suggestions=None, tiering="sizes") -> tuple[str, str]:
+    """(English, Chinese) message of one goal-seek answer (see :class:`iiscore.simulate.GoalSeek`); a tier
+    target names the tiering it is measured against."""
     reg_en, reg_zh, mode_en, mode_zh = w["reg_en"], w["reg_zh"], w["mode_en"], w["mode_zh"]
     is_rank = target.startswith("rank")
     num = target.split()[1]
-    tgt_en = f"rank {num}" if is_rank else f"tier {num}"
-    tgt_zh = f"第 {num} 名" if is_rank else f"第 {num} 梯队"
+    tw = TIERING_WORDS.get(tiering, TIERING_WORDS["given"])
+    tgt_en = f"rank {num}" if is_rank else f"tier {num} ({tw[0]})"
+    tgt_zh = f"第 {num} 名" if is_rank else f"第 {num} 梯队（{tw[1]}）"
     if is_rank:
         need_en, need_zh = f"a score above {bar_score:.2f}", f"得分需高于 {bar_score:.2f}"
     elif holder:  # the bar is a region's score after the change (it moves under re-normalisation)
