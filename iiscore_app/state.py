@@ -272,7 +272,7 @@ def init(page: str) -> S.Scenario:
     if scn.page != page:
         scn = update(page=page)
     st.set_page_config(page_title=t("page." + page, scn.lang) + " · IIDEI", layout="wide",
-                       initial_sidebar_state="expanded")
+                       initial_sidebar_state="auto")  # collapsed on a phone, open on a desktop
     write_url()
     return scn
 

@@ -111,7 +111,8 @@ def sidebar(page: str) -> None:
             c2.markdown(f"[{t('preset.link', lang)}]({state.preset_link(name)})")
         st.button(t("side.reset", lang), key=state.wkey("reset"), on_click=state.reset, type="primary")
 
-    with sb.expander(t("side.link", lang), expanded=True):
+    # closed by default: a shared link opens on the numbers, not on a long token
+    with sb.expander(t("side.link", lang), expanded=False):
         link, known = state.share_link()
         st.caption(t("side.link.help", lang))
         st.code(link, language=None, wrap_lines=True)
@@ -119,6 +120,11 @@ def sidebar(page: str) -> None:
             st.caption(t("side.link.nobase", lang))
         if b.uploaded:
             st.warning(t("side.link.upload", lang))
+        cur = state.scenario()
+        if cur.saved:
+            n = S.fits_in_link(cur, b.context)
+            st.caption(t("side.saved.in_link", lang, n=n) if n == len(cur.saved)
+                       else t("side.saved.not_all", lang, n=n, total=len(cur.saved)))
 
     with sb.expander(t("side.scenario", lang), expanded=False):
         _named_tools(lang)
