@@ -33,10 +33,11 @@ import numpy as np
 import pandas as pd
 
 from iiscore.errors import DataError, SpecError, check_choice
+from iiscore.resources import data_file
 
-ROOT = Path(__file__).resolve().parent.parent
-MAP_FILE = ROOT / "data" / "map" / "china_map.geojson"
-TILE_FILE = ROOT / "data" / "map" / "tile_grid.csv"
+# inside the package when installed (iiscore._data), the checkout's data/ otherwise
+MAP_FILE = data_file("map/china_map.geojson")
+TILE_FILE = data_file("map/tile_grid.csv")
 MODES = ("score", "tier")
 KINDS = ("geo", "tiles")
 

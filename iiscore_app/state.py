@@ -26,7 +26,6 @@ from iiscore_app.i18n import t
 
 from . import serving
 
-ROOT = Path(__file__).resolve().parent.parent
 
 # -- session keys (the only place they are named) ---------------------------------------------
 SCN = "_iis_scenario"        # Scenario

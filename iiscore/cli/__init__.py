@@ -20,7 +20,9 @@ COMMANDS = ("score", "weights", "tiers", "sensitivity", "whatif", "goalseek", "p
 
 
 def make_parser() -> Parser:
-    p = Parser(prog="python -m iiscore", description="Score, weight, tier, simulate and audit composite indices.")
+    # the name the user typed: the ``iiscore`` script or ``python -m iiscore``
+    prog = "iiscore" if os.path.basename(sys.argv[0] or "") == "iiscore" else "python -m iiscore"
+    p = Parser(prog=prog, description="Score, weight, tier, simulate and audit composite indices.")
     p.add_argument("--lang", choices=["en", "zh"], default=os.environ.get("IISCORE_LANG", "en"),
                    help="language of messages")
     sub = p.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
