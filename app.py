@@ -50,16 +50,19 @@ else:
     st.caption(t("home.national.none", lang, name=ev.b.label))
 
 st.divider()
-ranks, _scores = ev.trajectory
-st.subheader(t("home.trajectory", lang, y0=min(ranks.columns), y1=max(ranks.columns)))
-st.caption(t("home.trajectory.caption", lang))
-top = list(res.ranks[fw.root].sort_values(kind="stable").index[:6])
-if scn.region and scn.region not in top:
-    top.append(scn.region)
-pick = st.multiselect(t("home.trajectory.regions", lang), list(ds.regions), default=top,
-                      format_func=lambda r: views.region_name(ds, r, lang), key=state.wkey("traj_regions"))
-st.vega_lite_chart(state.view("trajectory_chart", ev, lang, tuple(pick or top)), width="stretch",
-                key=state.wkey("home_traj"))
+if len(ds.years) < 2:  # one year (an upload): no trajectory to draw
+    st.caption(t("d.single_year", lang, year=ds.years[0]))
+else:
+    ranks, _scores = ev.trajectory
+    st.subheader(t("home.trajectory", lang, y0=min(ranks.columns), y1=max(ranks.columns)))
+    st.caption(t("home.trajectory.caption", lang))
+    top = list(res.ranks[fw.root].sort_values(kind="stable").index[:6])
+    if scn.region and scn.region not in top:
+        top.append(scn.region)
+    pick = st.multiselect(t("home.trajectory.regions", lang), list(ds.regions), default=top,
+                          format_func=lambda r: views.region_name(ds, r, lang), key=state.wkey("traj_regions"))
+    st.vega_lite_chart(state.view("trajectory_chart", ev, lang, tuple(pick or top)), width="stretch",
+                       key=state.wkey("home_traj"))
 
 st.divider()
 st.subheader(t("home.compare", lang))
