@@ -263,13 +263,18 @@ def official_comparison(ev, ref_ev, lang: str) -> pd.DataFrame:
 
 
 def name_map_text(ds, lang: str, limit: int = 12) -> str:
-    """'12 names mapped: 北京市 → 北京, …' in ``lang`` (the written name, then the region's name)."""
+    """'12 names mapped: 北京市 → 北京, …' in ``lang``: the name as written, then the region's name
+    (a name written exactly as the region's name in ``lang`` -- 'Beijing' in English -- is listed once)."""
     pairs = list(ds.name_map)
     if not pairs:
         return ""
     sep = "，" if lang == "zh" else ", "
-    shown = sep.join(f"{a} → {region_name(ds, b, lang)}" for a, b in pairs[:limit]) + (" …" if len(pairs) > limit else "")
-    return t("d.up.mapped", lang, n=len(pairs), pairs=shown)
+    parts = []
+    for a, b in pairs[:limit]:
+        shown = region_name(ds, b, lang)
+        parts.append(str(a) if str(a).casefold() == str(shown).casefold() else f"{a} → {shown}")
+    text = sep.join(parts) + (" …" if len(pairs) > limit else "")
+    return t("d.up.mapped", lang, n=len(pairs), pairs=text)
 
 
 def region_list(ds, regions, lang: str) -> str:
