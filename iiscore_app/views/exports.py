@@ -33,6 +33,17 @@ def dataset_label(bundle, lang: str) -> str:
     return t("xp.dataset.upload" if bundle.uploaded else "xp.dataset.served", lang, name=bundle.label)
 
 
+def scenario_name(scn: S.Scenario, lang: str) -> str:
+    """The scenario's name in ``lang``: a ready-made scenario's title (presets name the scenario by
+    their id), the user's own name as given, or '(unnamed)'."""
+    from iiscore_app.i18n import STRINGS
+
+    if not scn.name:
+        return t("xp.unnamed", lang)
+    key = "preset." + scn.name
+    return t(key, lang) if key in STRINGS else scn.name
+
+
 def about_table(scn: S.Scenario, bundle, lang: str, link: str = "", *, known: bool = True, ev=None,
                 mc=None, goal=None) -> pd.DataFrame:
     """The 'scenario' sheet: every setting (value and the data set's default), the data's
@@ -45,7 +56,7 @@ def about_table(scn: S.Scenario, bundle, lang: str, link: str = "", *, known: bo
     fw = bundle.fw
     d = bundle.context.defaults
     rows: list = [
-        (t("xp.name", lang), scn.name or t("xp.unnamed", lang), ""),
+        (t("xp.name", lang), scenario_name(scn, lang), ""),
         (t("xp.dataset", lang), dataset_label(bundle, lang), ""),
         (t("side.year", lang), int(scn.year) if scn.year is not None else "", int(d.year) if d.year else ""),
     ]
