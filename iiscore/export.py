@@ -1,9 +1,16 @@
 """Exports: Excel (one sheet per table plus a sheet describing the scenario), CSV, templates.
 
-Formula injection: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return would be run as a formula by a spreadsheet; such cells get a leading apostrophe. Numeric
-cells stay numeric (a negative number is a number, not text). Control characters that the xlsx
-format cannot hold (text from uploaded files may carry them) are dropped from Excel exports.
+* :func:`to_csv`, :func:`to_excel`: the writers. Formula injection: a text cell that begins with
+  ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run as a formula by a spreadsheet;
+  such cells get a leading apostrophe. Numeric cells stay numeric (a negative number is a number,
+  not text), so a table that writes its numbers as numbers never shows an apostrophe of its own.
+  Control characters that the xlsx format cannot hold (text from uploaded files may carry them) are
+  dropped from Excel exports, and line breaks are written as LF. :func:`to_excel` can colour cells
+  (``fills``) and freezes the header row.
+* :func:`data_template`: the wide upload template -- plain (ids), or filled with a data set's values
+  for every year, headed by the indicator names in one language with the other language's names,
+  the units and the ids in note rows that :func:`iiscore.load_data` skips; it reads back unchanged.
+* :func:`framework_template`: the framework as a CSV-ready table.
 """
 from __future__ import annotations
 
