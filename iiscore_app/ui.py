@@ -215,8 +215,8 @@ def provenance_banner(ev, lang: str) -> None:
     if not ev.b.builtin:  # the default data's wording (which indicators are estimated) does not apply
         sep = "、" if lang == "zh" else ", "
         parts = []
-        if counts.get("uploaded"):
-            parts.append(t("prov.part.uploaded", lang, n=counts["uploaded"]))
+        if counts.get("uploaded"):  # what the loader writes for a file without a provenance column
+            parts.append(t("prov.part.uploaded" if ev.b.uploaded else "prov.part.file", lang, n=counts["uploaded"]))
         if any(kinds.values()):
             parts.append(t("prov.part.labelled", lang, n=sum(kinds.values()), **kinds))
         if counts.get("unknown"):

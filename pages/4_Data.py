@@ -105,7 +105,9 @@ def _summary(ub, lang: str) -> None:
     if mapped:
         lines.append(mapped)
     for en, zh in uds.notes:
-        if "mapped onto the reference list" in en:  # said above, with the regions' names
+        # the loader's notes on mapped names and missing regions are said below in the page's terms
+        if "mapped onto the reference list" in en or (
+                uc is not None and uc.missing_regions and "of the reference list are not in the data" in en):
             continue
         lines.append(zh if lang == "zh" else en)
     if uc is not None:
@@ -140,6 +142,8 @@ decimal = st.radio(t("d.upload.decimal", lang), list(DECIMALS), horizontal=True,
                    key=state.wkey("d_decimal"), help=t("d.upload.decimal.help", lang))
 if data_file is None:
     st.session_state.pop(state.wkey("d_loaded"), None)  # the same file chosen again is read again
+    if fw_file is not None:
+        st.info(t("d.upload.need_data", lang))
 else:
     data = data_file.getvalue()
     fw_bytes = fw_file.getvalue() if fw_file is not None else None
@@ -182,7 +186,7 @@ if b.uploaded:
         st.markdown(t("d.settings", lang, **{f: opt(f, getattr(scn, f), lang) for f in fields}))
         st.caption(t("d.settings.cli", lang, name=b.label,
                      decimal=t("d.upload.decimal." + ("comma" if state.upload_decimal() == "," else "point"), lang)))
-        s1, s2, s3 = st.columns(3)
+        s1, s2, s3 = st.columns([4, 4, 3])
         s1.button(t("d.settings.documented", lang), key=state.wkey("d_set_doc"), on_click=state.use_settings,
                   args=("documented",), disabled=all(getattr(scn, f) == getattr(documented, f) for f in fields))
         s2.button(t("d.settings.engine", lang), key=state.wkey("d_set_engine"), on_click=state.use_settings,

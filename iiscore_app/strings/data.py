@@ -41,6 +41,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "What the file's numbers use as the decimal mark. Never guessed: with 'comma', 1,5 reads as "
                               "1.5 and thousands are separated by a point or a space (1.234,5). The command line's "
                               "option is --decimal ,"),
+    "d.upload.need_data": ("框架文件需要与数据文件一起使用：请同时选择数据文件。", "A framework file is used with a data file: choose the data file too."),
     "d.pending": ("已读取“{name}”，但它缺少一些内容（见下）。确认后才会使用；也可以补全后重新上传。",
                   "'{name}' was read, but it lacks something (below). It is used only when you confirm; or complete "
                   "it and upload it again."),
@@ -69,7 +70,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "same file; decimal mark: {decimal}. The built-in data's documented settings log-transform "
                        "skewed indicators first (see data/README.md): one click below, or change each setting under "
                        "Method settings on the left."),
-    "d.settings.documented": ("改用内置数据的文档设置（偏态指标取对数）", "Use the built-in data's documented settings (log of skewed indicators)"),
+    "d.settings.documented": ("改用内置数据的文档设置（对数变换）", "Use the built-in data's documented settings (log)"),
     "d.settings.engine": ("改回引擎默认设置（与命令行相同）", "Back to the engine's defaults (as the command line)"),
     # -- the comparison with the official baseline -------------------------------------------------------
     "d.cmp": ("与{ref}比较（官方基线）", "Compared with the {ref} (the official baseline)"),
@@ -98,6 +99,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "d.single_year": ("数据中只有 {year} 年：排名轨迹至少需要两个年份。", "Only {year} is in the data: a rank trajectory needs at least two years."),
     # -- the provenance banner of uploaded or served data ------------------------------------------------
     "prov.part.uploaded": ("上传数值 {n} 个", "{n} uploaded values"),
+    "prov.part.file": ("文件未标注来源类型的数值 {n} 个", "{n} values the file does not label"),
     "prov.part.labelled": ("标注了来源类型的 {n} 个（公开统计 {public} 个、报告数字 {report} 个、估算 {estimate} 个）",
                            "{n} with a provenance ({public} public statistics, {report} report figures, {estimate} estimates)"),
     "prov.part.unknown": ("来源类型未知 {n} 个", "{n} of unknown provenance"),
