@@ -62,7 +62,7 @@ def main() -> None:
         ("filled template, CSV", lambda: views.template_csv(ds, fw, "zh")),
         ("read an upload: template CSV + check + provenance", lambda: read(csv_bytes, "t.csv")),
         ("read an upload: template xlsx + check + provenance", lambda: read(xlsx_bytes, "t.xlsx")),
-        ("Excel export, 13 sheets (west preset, warm results)", lambda: views.workbook(ev, "zh", "", False, mc=mc)),
+        ("Excel export, 13 sheets (west preset, warm results)", lambda: views.export_workbook(ev, "zh", "", False, mc=mc)),
         ("Monte Carlo for the export, 500 draws", lambda: views.monte_carlo_for(ev)),
     ]
     print(f"{'benchmark':<56} {'median ms':>10} {'best ms':>8}")

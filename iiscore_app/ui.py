@@ -187,7 +187,7 @@ def _export_tools(lang: str, b) -> None:
             mc = views.monte_carlo_for(ev, stored)
         except IIScoreError:
             mc = None
-        return views.workbook(ev, lang, link, known, mc=mc, goal=goal, ref_ev=ref_ev)
+        return views.export_workbook(ev, lang, link, known, mc=mc, goal=goal, ref_ev=ref_ev)
 
     def csv():
         ev = evaluated()

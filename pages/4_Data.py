@@ -73,7 +73,7 @@ if ev is not None:
 # -- the template ----------------------------------------------------------------------------------------
 st.divider()
 st.subheader(t("d.tpl", lang))
-st.caption(t("d.tpl.caption", lang, name=views.dataset_label(b, lang), n=len(ds.regions), y0=ds.years[0],
+st.caption(t("d.tpl.caption", lang, name=views.data_set_label(b, lang), n=len(ds.regions), y0=ds.years[0],
              y1=ds.years[-1], l=len(fw.leaves)))
 source = ds
 if scn.edits and ev is not None:
@@ -113,9 +113,9 @@ def _summary(ub, lang: str) -> None:
     if uc is not None:
         if uc.missing_regions:
             lines.append(t("d.up.missing_regions", lang, n=len(uc.missing_regions), ref=vdata.ref_word(uc, lang),
-                           names=vdata.region_list(state.default_bundle().ds, uc.missing_regions, lang)))
+                           names=vdata.regions_text(state.default_bundle().ds, uc.missing_regions, lang)))
         if uc.empty:
-            lines.append(t("d.up.empty", lang, n=len(uc.empty), list=vdata.empty_list(uc, ufw, lang)))
+            lines.append(t("d.up.empty", lang, n=len(uc.empty), list=vdata.empty_indicators_text(uc, ufw, lang)))
         if uc.missing_cells:
             lines.append(t("d.up.missing_cells", lang, n=uc.missing_cells))
     st.markdown("\n".join(f"- {line}" for line in lines))

@@ -351,7 +351,7 @@ def test_edits_on_an_upload_without_provenance_are_scenario_values(at):
     w = FW.global_weights()
     assert ranking.at["贵州", "情景修改 %"] == round((w["network"] + w["identifier"]) * 100, 1)
     b = state._upload_bundle(state.upload_key(data), "six.csv", None, data, None)
-    wb = openpyxl.load_workbook(io.BytesIO(views.workbook(state.Eval(scn, b), "zh", "", False)))
+    wb = openpyxl.load_workbook(io.BytesIO(views.export_workbook(state.Eval(scn, b), "zh", "", False)))
     cells = [c.value for row in wb["来源类型"].iter_rows(min_row=2) for c in row[1:]]
     assert cells.count("情景修改") == n_edits and cells.count("上传数据") == 114 - n_edits
 

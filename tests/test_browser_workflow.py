@@ -135,7 +135,7 @@ def open_exports(page):
     page.get_by_role("button", name=re.compile("下载 Excel|Download Excel")).wait_for(timeout=30000)
 
 
-def workbook(raw: bytes):
+def open_book(raw: bytes):
     return openpyxl.load_workbook(io.BytesIO(raw))
 
 
@@ -159,7 +159,7 @@ def test_upload_round_trip_shows_the_three_changes_and_the_rank_changes(page, se
     page.get_by_text("数据模板（已填入当前数据）").first.wait_for(timeout=60000)
     idle(page)
     raw = download(page, "下载数据模板（Excel，已填好）")
-    wb = workbook(raw)
+    wb = open_book(raw)
     assert wb.sheetnames[0] == "数据"
     ws = wb["数据"]
     head = [c.value for c in ws[1]]
@@ -208,7 +208,7 @@ def test_upload_round_trip_shows_the_three_changes_and_the_rank_changes(page, se
 
     # the workbook exported now carries the comparison and labels the changed cells 'uploaded'
     open_exports(page)
-    book = workbook(download(page, "下载 Excel（全部表格）"))
+    book = open_book(download(page, "下载 Excel（全部表格）"))
     sheet = sheet_frame(book, "与官方基线比较").set_index("地区")
     for r in DS.regions:
         assert sheet.at[r, "上传数据排名"] == up.ranks.at[r, ROOT] and sheet.at[r, "内置数据排名"] == base.ranks.at[r, ROOT]
@@ -260,7 +260,7 @@ def test_every_export_matches_the_engine(page, server):
     page.get_by_text("综合排名").first.wait_for(timeout=60000)
     idle(page)
     open_exports(page)
-    book = workbook(download(page, "下载 Excel（全部表格）"))
+    book = open_book(download(page, "下载 Excel（全部表格）"))
     ranking_csv = download(page, "下载排名 CSV")
     scenario_json = download(page, "下载情景 JSON")
     baseline, w, t_base, tiers_now, mc = engine(scn)
@@ -379,7 +379,7 @@ def test_templates_and_the_english_workbook(page, server):
     for name in ("Download the data template (Excel, filled in)", "Download the data template (CSV, filled in)"):
         raw = download(page, name)
         if raw[:2] == b"PK":
-            wb = workbook(raw)
+            wb = open_book(raw)
             assert wb.sheetnames[0] == "data"
             rows = [list(x) for x in wb["data"].iter_rows(values_only=True)]
         else:
@@ -400,7 +400,7 @@ def test_templates_and_the_english_workbook(page, server):
     page.get_by_text("Composite ranking").first.wait_for(timeout=60000)
     idle(page)
     open_exports(page)
-    book = workbook(download(page, "Download Excel (all tables)"))
+    book = open_book(download(page, "Download Excel (all tables)"))
     assert "Monte Carlo" in book.sheetnames and "vs report tiers" in book.sheetnames
     for ws in book.worksheets:
         assert not CJK.search(ws.title)

@@ -47,7 +47,7 @@ def book(request):
     ev = state.Eval(scenario(lang), B)
     gs = goal(ev)
     mc = views.monte_carlo_for(ev)
-    raw = views.workbook(ev, lang, LINK, True, mc=mc, goal=gs)
+    raw = views.export_workbook(ev, lang, LINK, True, mc=mc, goal=gs)
     return lang, ev, gs, mc, openpyxl.load_workbook(io.BytesIO(raw))
 
 
@@ -174,7 +174,7 @@ def test_edits_sheet_by_hand(book):
 def test_absolute_edit_change_is_computed():
     scn = scenario(edits=[("贵州", "network", "abs", 2000.0)])
     ev = state.Eval(scn, B)
-    tab = views.edits_table(ev, "zh")
+    tab = views.export_edits_table(ev, "zh")
     old = DS.matrix(2023).at["贵州", "network"]
     assert tab["变化 %"].iloc[0] == pytest.approx((2000.0 / old - 1) * 100) and tab["新数值"].iloc[0] == 2000.0
 

@@ -277,11 +277,11 @@ def name_map_text(ds, lang: str, limit: int = 12) -> str:
     return t("d.up.mapped", lang, n=len(pairs), pairs=text)
 
 
-def region_list(ds, regions, lang: str) -> str:
+def regions_text(ds, regions, lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(region_name(ds, r, lang) for r in regions)
 
 
-def empty_list(check: UploadCheck, fw, lang: str) -> str:
+def empty_indicators_text(check: UploadCheck, fw, lang: str) -> str:
     """'2023: 网络建设、标识建设' for the indicators without any value."""
     by_year: dict = {}
     for y, leaf in check.empty:

@@ -22,11 +22,11 @@ from .simulator import levers_table  # noqa: F401
 from .tiers import tier_members, tier_shift_table  # noqa: F401
 
 
-def yes_no(v, lang: str) -> str:
+def _yes_no(v, lang: str) -> str:
     return t("xp.yes" if v else "xp.no", lang)
 
 
-def dataset_label(bundle, lang: str) -> str:
+def data_set_label(bundle, lang: str) -> str:
     """The data set in words: the built-in data's name, or the uploaded / served file's."""
     if bundle.builtin:
         return t("xp.dataset.builtin", lang)
@@ -57,7 +57,7 @@ def about_table(scn: S.Scenario, bundle, lang: str, link: str = "", *, known: bo
     d = bundle.context.defaults
     rows: list = [
         (t("xp.name", lang), scenario_name(scn, lang), ""),
-        (t("xp.dataset", lang), dataset_label(bundle, lang), ""),
+        (t("xp.dataset", lang), data_set_label(bundle, lang), ""),
         (t("side.year", lang), int(scn.year) if scn.year is not None else "", int(d.year) if d.year else ""),
     ]
     for field, key, group in (("treat", "side.treat", "treat"), ("normalisation", "side.normalisation", "normalisation"),
@@ -73,7 +73,7 @@ def about_table(scn: S.Scenario, bundle, lang: str, link: str = "", *, known: bo
         rows.append((t("t.k", lang), int(scn.tier_k), int(d.tier_k)))
     if scn.tier_method == "kmeans":
         rows += [(t("t.features", lang), opt("features", scn.tier_features, lang), opt("features", d.tier_features, lang)),
-                 (t("t.standardise", lang), yes_no(scn.tier_standardise, lang), yes_no(d.tier_standardise, lang)),
+                 (t("t.standardise", lang), _yes_no(scn.tier_standardise, lang), _yes_no(d.tier_standardise, lang)),
                  (t("t.seed", lang), int(scn.tier_seed), int(d.tier_seed))]
     weights = scn.weight_map
     for node in fw.ids:
@@ -94,7 +94,7 @@ def about_table(scn: S.Scenario, bundle, lang: str, link: str = "", *, known: bo
                 rows.append((t("xp.upload.changed", lang, ref=_ref(check, lang)), int(len(check.changed)), ""))
             if check is not None and check.missing_regions:
                 rows.append((t("xp.upload.missing", lang), _names(bundle.ds, check.missing_regions, lang), ""))
-        cmp = report_comparison(ev)
+        cmp = report_tier_comparison(ev)
         if cmp is not None:
             rows += [(t("xp.ari", lang), round(float(cmp.ari), 4), ""),
                      (t("xp.agreement", lang), round(float(cmp.agreement) * 100, 1), "")]
@@ -122,7 +122,7 @@ def _names(ds, regions, lang):
 
 
 # -- the tables -------------------------------------------------------------------------------------
-def weights_table(ev, lang: str) -> pd.DataFrame:
+def export_weights_table(ev, lang: str) -> pd.DataFrame:
     """Every node but the root: its weight in the scenario and by default, its share within its
     parent, and its global weight (the product of the shares on its path: for a pillar, the sum of
     its indicators' global weights)."""
@@ -146,7 +146,7 @@ def weights_table(ev, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def edits_table(ev, lang: str) -> pd.DataFrame:
+def export_edits_table(ev, lang: str) -> pd.DataFrame:
     """The scenario's edits: region, indicator, how, change % (a number), original and new value, unit."""
     scn, ds, fw = ev.scn, ev.b.ds, ev.b.fw
     before = ds.matrix(scn.year)
@@ -170,7 +170,7 @@ def edits_table(ev, lang: str) -> pd.DataFrame:
                                        t("col.unit", lang)])
 
 
-def report_comparison(ev):
+def report_tier_comparison(ev):
     """``tiering.compare(report tiers, the scenario's tiers)`` for the built-in data, else None."""
     from iiscore import tiering
 
@@ -183,11 +183,11 @@ def report_comparison(ev):
     return tiering.compare(rep.reindex(list(b.ds.regions)), ev.tiers.tier)
 
 
-def report_tiers_table(ev, lang: str) -> pd.DataFrame | None:
+def export_report_tiers(ev, lang: str) -> pd.DataFrame | None:
     """Every region's tier in the report (Fig. 12, 2023) and in the scenario, and the direction."""
     from iiscore import tiering
 
-    cmp = report_comparison(ev)
+    cmp = report_tier_comparison(ev)
     if cmp is None:
         return None
     rep = tiering.report_tiers()
@@ -258,7 +258,7 @@ def goal_export_table(gs, ev, lang: str) -> pd.DataFrame:
             (t("sim.goal.kind", lang), target),
             (t("sim.goal.strategy", lang), t("sim.goal.strategy." + gs.strategy, lang)
              if gs.strategy in ("uniform", "cheapest") else gs.strategy),
-            (t("xp.goal.reached", lang), yes_no(gs.reached, lang)),
+            (t("xp.goal.reached", lang), _yes_no(gs.reached, lang)),
             (t("xp.goal.score_before", lang), float(gs.score_before)),
             (t("xp.goal.score_after", lang), float(gs.score_after)),
             (t("xp.goal.rank_before", lang), int(gs.rank_before)),
@@ -299,13 +299,13 @@ def export_tables(ev, lang: str, *, mc=None, goal=None, ref_ev=None) -> dict:
     shift = tier_shift_table(ev, lang).drop(columns=["_from", "_to"])
     out = {t("xp.sheet.ranking", lang): ranking_table(ev, lang)}
     if ev.scn.edits:
-        out[t("xp.sheet.edits", lang)] = edits_table(ev, lang)
+        out[t("xp.sheet.edits", lang)] = export_edits_table(ev, lang)
     out[t("xp.sheet.scores", lang)] = scores.reset_index()
     out[t("xp.sheet.values", lang)] = raw.reset_index()
     out[t("xp.sheet.provenance", lang)] = prov.reset_index()
-    out[t("xp.sheet.weights", lang)] = weights_table(ev, lang)
+    out[t("xp.sheet.weights", lang)] = export_weights_table(ev, lang)
     out[t("xp.sheet.tiers", lang)] = shift
-    rep = report_tiers_table(ev, lang)
+    rep = export_report_tiers(ev, lang)
     if rep is not None:
         out[t("xp.sheet.report", lang)] = rep
     nat = national_tables(ev, lang)
@@ -336,7 +336,7 @@ def monte_carlo_for(ev, stored=None):
                                    chunk_size=max(50, int(scn.mc_n) // 10))
 
 
-def workbook(ev, lang: str, link: str, known: bool, *, mc=None, goal=None, ref_ev=None) -> bytes:
+def export_workbook(ev, lang: str, link: str, known: bool, *, mc=None, goal=None, ref_ev=None) -> bytes:
     """The Excel export: the scenario sheet, then every table (:func:`export_tables`)."""
     about = about_table(ev.scn, ev.b, lang, link, known=known, ev=ev, mc=mc, goal=goal)
     return export.to_excel(export_tables(ev, lang, mc=mc, goal=goal, ref_ev=ref_ev), about,
