@@ -20,7 +20,6 @@ import iiscore
 from iiscore import export
 from iiscore.datasets import load_regions
 from iiscore.spec import Spec
-from iiscore_app import presets as P
 from iiscore_app import scenario as S
 from iiscore_app import views
 

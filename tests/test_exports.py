@@ -16,7 +16,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-import iiscore
 from iiscore import sensitivity, simulate
 from iiscore.resources import data_file
 from iiscore_app import presets as P

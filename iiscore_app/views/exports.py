@@ -355,8 +355,9 @@ def template_frame(ds, fw, lang: str) -> pd.DataFrame:
     return export.data_template(fw, dataset=ds, lang=lang, units={k: _unit_text(u) for k, u in units.items()})
 
 
-def _template_provenance(ds, fw, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Labels of the template's cells (same shape as ``frame``): the note rows empty."""
+def _template_provenance(ds, fw, frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, int]:
+    """Provenance of the template's indicator cells (rows of ``frame``; the note rows empty) and the
+    number of leading columns."""
     long = ds.long
     prov = long.set_index(["region", "year", "indicator"])["provenance"] if "provenance" in long.columns else None
     rows = []
