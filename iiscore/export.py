@@ -1,9 +1,16 @@
 """Exports: Excel (one sheet per table plus a sheet describing the scenario), CSV, templates.
 
-Formula injection: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return would be run as a formula by a spreadsheet; such cells get a leading apostrophe. Numeric
-cells stay numeric (a negative number is a number, not text). Control characters that the xlsx
-format cannot hold (text from uploaded files may carry them) are dropped from Excel exports.
+* :func:`to_csv`, :func:`to_excel`: the writers. Formula injection: a text cell that begins with
+  ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be run as a formula by a spreadsheet;
+  such cells get a leading apostrophe. Numeric cells stay numeric (a negative number is a number,
+  not text), so a table that writes its numbers as numbers never shows an apostrophe of its own.
+  Control characters that the xlsx format cannot hold (text from uploaded files may carry them) are
+  dropped from Excel exports, and line breaks are written as LF. :func:`to_excel` can colour cells
+  (``fills``) and freezes the header row.
+* :func:`data_template`: the wide upload template -- plain (ids), or filled with a data set's values
+  for every year, headed by the indicator names in one language with the other language's names,
+  the units and the ids in note rows that :func:`iiscore.load_data` skips; it reads back unchanged.
+* :func:`framework_template`: the framework as a CSV-ready table.
 """
 from __future__ import annotations
 
@@ -50,8 +57,15 @@ def _xlsx_text(value):
     return _XLSX_ILLEGAL.sub("", value) if isinstance(value, str) else value
 
 
+def _xlsx_newlines(value):
+    # a line break in a cell is LF; openpyxl writes a CR as a character reference that some readers
+    # keep and others (XML normalisation) turn into LF: one answer whatever the writer's backend
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def _xlsx_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with characters illegal in xlsx removed (before escaping: ``"\x01=1"`` becomes ``"'=1"``)."""
+    """``df`` with characters illegal in xlsx removed (before escaping: ``"\x01=1"`` becomes ``"'=1"``),
+    escaped, and line breaks written as LF (after escaping: ``"\r=1"`` becomes ``"'\n=1"``)."""
     out = df.copy()
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
@@ -60,7 +74,15 @@ def _xlsx_frame(df: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(out.index, pd.RangeIndex):
         out.index = out.index.map(_xlsx_text)
         out.index.name = _xlsx_text(out.index.name)
-    return escape_frame(out)
+    out = escape_frame(out)
+    for c in out.columns:
+        if out[c].dtype == object:
+            out[c] = out[c].map(_xlsx_newlines)
+    out.columns = [_xlsx_newlines(c) for c in out.columns]
+    if not isinstance(out.index, pd.RangeIndex):
+        out.index = out.index.map(_xlsx_newlines)
+        out.index.name = _xlsx_newlines(out.index.name)
+    return out
 
 
 def to_csv(df: pd.DataFrame, *, index: bool = False) -> bytes:
@@ -85,38 +107,193 @@ def _sheet_name(name: str, used: set) -> str:
     return cand
 
 
+def _fill(colour: str):
+    from openpyxl.styles import PatternFill
+
+    return PatternFill(start_color=colour, end_color=colour, fill_type="solid")
+
+
 def to_excel(tables: Mapping[str, pd.DataFrame], about: pd.DataFrame | None = None,
-             about_name: str = "scenario") -> bytes:
-    """An .xlsx with ``about`` (the scenario description) first, then one sheet per table."""
+             about_name: str = "scenario", *, fills: Mapping[str, pd.DataFrame] | None = None,
+             freeze: bool = True) -> bytes:
+    """An .xlsx with ``about`` (the scenario description) first, then one sheet per table.
+
+    Parameters
+    ----------
+    tables : mapping sheet name -> DataFrame
+        Written in order; a frame whose index is not a ``RangeIndex`` keeps its index as the first
+        column(s). Sheet names are cut to Excel's 31 characters, stripped of ``[]:*?/\\`` and made
+        unique (case-insensitively).
+    about : DataFrame, optional
+        The first sheet, named ``about_name``.
+    fills : mapping sheet name -> DataFrame, optional
+        Background colours of data cells, by position: a frame of the table's shape (rows and
+        columns of the table, not counting its index) holding an RGB hex colour (``"FFF2CC"``) or an
+        empty value. Used to mark estimates, changed cells and note rows.
+    freeze : bool, default True
+        Freeze the header row (and an index column) so that they stay in view while scrolling.
+
+    Text cells are escaped (:func:`escape_cell`) and stripped of characters xlsx cannot hold;
+    numbers and booleans are written as such.
+    """
     buf = io.BytesIO()
     used: set = set()
+    placed: dict = {}
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         if about is not None:
-            _xlsx_frame(about).to_excel(xw, sheet_name=_sheet_name(about_name, used), index=False)
+            sheet = _sheet_name(about_name, used)
+            _xlsx_frame(about).to_excel(xw, sheet_name=sheet, index=False)
+            placed[sheet] = 0
         for name, df in tables.items():
             frame = df if isinstance(df, pd.DataFrame) else pd.DataFrame(df)
             keep_index = not isinstance(frame.index, pd.RangeIndex)
-            _xlsx_frame(frame).to_excel(xw, sheet_name=_sheet_name(name, used), index=keep_index)
+            sheet = _sheet_name(name, used)
+            _xlsx_frame(frame).to_excel(xw, sheet_name=sheet, index=keep_index)
+            placed[sheet] = frame.index.nlevels if keep_index else 0
+            colours = (fills or {}).get(name)
+            if colours is not None:
+                ws = xw.sheets[sheet]
+                grid = np.asarray(colours, dtype=object)
+                cache: dict = {}
+                for i in range(grid.shape[0] if grid.ndim == 2 else 0):
+                    for j in range(grid.shape[1]):
+                        colour = grid[i, j]
+                        if not (isinstance(colour, str) and colour):
+                            continue
+                        if colour not in cache:
+                            cache[colour] = _fill(colour)
+                        ws.cell(row=i + 2, column=j + 1 + placed[sheet]).fill = cache[colour]
         for ws in xw.book.worksheets:
             for col in ws.columns:
                 width = max((len(str(c.value)) if c.value is not None else 0) for c in col[:60])
                 ws.column_dimensions[col[0].column_letter].width = min(max(8, width * 1.3 + 2), 60)
+            if freeze and ws.max_row > 1:
+                ws.freeze_panes = ws.cell(row=2, column=1 + placed.get(ws.title, 0))
     return buf.getvalue()
 
 
-def data_template(framework, regions, years, values: pd.DataFrame | None = None) -> pd.DataFrame:
-    """A wide upload template: region, year, one column per indicator id (optionally filled)."""
-    rows = []
+#: Headers of the region and year columns of a template, by language (both read back by
+#: :func:`iiscore.load_data`).
+TEMPLATE_HEADERS = {"zh": ("地区", "年份"), "en": ("region", "year")}
+#: The column holding the region names in the other language (a note column the loader ignores).
+TEMPLATE_OTHER_NAME = {"zh": "region_en", "en": "region_zh"}
+#: Labels of the note rows (their first cell starts with ``#``: the loader skips them).
+TEMPLATE_NOTES = {"zh": ("# English name", "# 单位 unit", "# id"),
+                  "en": ("# 中文名称 Chinese name", "# unit 单位", "# id")}
+
+
+def _header_for(framework, leaf: str, lang: str) -> str:
+    """The leaf's name in ``lang`` when it reads back as the leaf (else its id)."""
+    from .data import _IND_HEADERS, _META_COLUMNS, _REGION_HEADERS, _VAL_HEADERS, _YEAR_HEADERS
+
+    name = str(framework.name(leaf, lang) or "").strip()
+    reserved = _META_COLUMNS | _REGION_HEADERS | _YEAR_HEADERS | _IND_HEADERS | _VAL_HEADERS
+    if not name or name.casefold() in reserved or name.startswith("#"):
+        return leaf
+    try:
+        return name if framework.resolve(name) == leaf else leaf
+    except Exception:  # noqa: BLE001 - a name that does not resolve: the id does
+        return leaf
+
+
+def _units_of(framework, dataset) -> dict:
+    """leaf -> unit as written: the data's ``unit`` column, else the framework's ``unit``."""
+    out = {}
+    if dataset is not None and "unit" in dataset.long.columns:
+        long = dataset.long.dropna(subset=["unit"])
+        out = long.drop_duplicates("indicator").set_index("indicator")["unit"].astype(str).to_dict()
+    for leaf in framework.leaves:
+        if not out.get(leaf):
+            out[leaf] = str(framework.node(leaf).extra.get("unit", "") or "")
+    return out
+
+
+def data_template(framework, regions=None, years=None, values: pd.DataFrame | None = None, *,
+                  dataset=None, lang: str | None = None, units: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A wide upload template: one row per region and year, one column per indicator.
+
+    Two forms:
+
+    * ``data_template(framework, regions, years, values=None)`` (no ``lang``): the plain form,
+      headers ``region, year, <indicator ids>``; ``values`` (optional) is indexed by
+      ``(region, year)`` with indicator columns.
+    * ``data_template(framework, dataset=ds, lang="zh" | "en", units=None)``: the template a planner
+      fills in, pre-filled with every value of ``ds`` (all its years, or ``years``; its regions, or
+      ``regions``). Columns: the region (its name in ``lang`` when that name reads back as the
+      region, else its id), the region's name in the other language (``region_en`` /
+      ``region_zh``, a note column the loader ignores), the year, then one column per indicator
+      headed by its name in ``lang`` (its id when the name would not read back unambiguously).
+      Below the header, three note rows whose first cell starts with ``#`` (skipped by the loader):
+      the indicator names in the other language, the units (``units``: leaf -> text, default the
+      data's ``unit`` column, else the framework's ``unit``), and the ids.
+
+    Both forms read back with :func:`iiscore.load_data` to exactly the values written (NaN =
+    empty cell = missing value).
+
+    Raises
+    ------
+    SpecError
+        ``lang`` is neither ``"zh"`` nor ``"en"``.
+    """
+    from .errors import check_choice
+
+    if lang is None:
+        regions = list(dataset.regions if regions is None and dataset is not None else regions or [])
+        years = list(dataset.years if years is None and dataset is not None else years or [])
+        rows = []
+        for y in years:
+            mat = dataset.matrix(y) if dataset is not None and values is None and y in dataset.years else None
+            for r in regions:
+                row = {"region": r, "year": int(y)}
+                for leaf in framework.leaves:
+                    v = np.nan
+                    if values is not None and (r, y) in values.index and leaf in values.columns:
+                        v = values.at[(r, y), leaf]
+                    elif mat is not None and r in mat.index and leaf in mat.columns:
+                        v = mat.at[r, leaf]
+                    row[leaf] = v
+                rows.append(row)
+        return pd.DataFrame(rows, columns=["region", "year", *framework.leaves])
+
+    check_choice("lang", lang, tuple(TEMPLATE_HEADERS))
+    if dataset is None:
+        from .errors import SpecError
+
+        raise SpecError("The filled template needs the data set (dataset=...).",
+                        "预填模板需要数据集（dataset=...）。", parameter="dataset")
+    other = "en" if lang == "zh" else "zh"
+    regions = list(dataset.regions if regions is None else regions)
+    years = [int(y) for y in (dataset.years if years is None else years)]
+    leaves = list(framework.leaves)
+    heads = [_header_for(framework, leaf, lang) for leaf in leaves]
+    rh, yh = TEMPLATE_HEADERS[lang]
+    info = dataset.region_info
+    with_other = info is not None and len(info.columns) > 0
+
+    def shown(r):
+        name = dataset.region_name(r, lang)
+        try:
+            return name if dataset.resolve_region(name) == r else r
+        except Exception:  # noqa: BLE001 - a display name that does not read back: the id does
+            return r
+
+    units = dict(units) if units is not None else _units_of(framework, dataset)
+    cols = [rh, *( [TEMPLATE_OTHER_NAME[lang]] if with_other else []), yh, *heads]
+    pad = [""] * (2 if with_other else 1)
+    n1, n2, n3 = TEMPLATE_NOTES[lang]
+    notes = [
+        [n1, *pad, *[framework.name(leaf, other) or "" for leaf in leaves]],
+        [n2, *pad, *[units.get(leaf, "") or "" for leaf in leaves]],
+        [n3, *pad, *leaves],
+    ]
+    body = []
     for y in years:
+        mat = dataset.matrix(y, leaves) if y in dataset.years else pd.DataFrame(index=regions, columns=leaves)
         for r in regions:
-            row = {"region": r, "year": int(y)}
-            for leaf in framework.leaves:
-                v = np.nan
-                if values is not None and (r, y) in values.index and leaf in values.columns:
-                    v = values.at[(r, y), leaf]
-                row[leaf] = v
-            rows.append(row)
-    return pd.DataFrame(rows, columns=["region", "year", *framework.leaves])
+            vals = mat.loc[r].to_numpy(float) if r in mat.index else np.full(len(leaves), np.nan)
+            lead = [shown(r), *([dataset.region_name(r, other)] if with_other else []), y]
+            body.append([*lead, *vals.tolist()])
+    return pd.DataFrame(notes + body, columns=cols)
 
 
 def framework_template(framework) -> pd.DataFrame:

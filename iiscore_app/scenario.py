@@ -335,7 +335,10 @@ def to_payload(scn: Scenario, context: Context | None = None) -> dict:
     out: dict = {"v": FORMAT_VERSION}
     for f in fields(Scenario):
         val = getattr(scn, f.name)
-        if f.name not in _ALWAYS and val == getattr(base, f.name):
+        # the data set id of uploaded data is always written: the receiver must learn that the
+        # link was made on data it does not have (its defaults are the built-in data's)
+        if f.name not in _ALWAYS and val == getattr(base, f.name) and not (
+                f.name == "dataset" and val != DEFAULT_DATASET):
             continue
         key = _FIELDS[f.name]
         if f.name == "weights":
@@ -461,13 +464,16 @@ def from_payload(obj: dict, context: Context, *, source: str = "link") -> tuple[
                               f"已忽略{src_zh}中的未知设置：{u}。"))
     ds_id = vals.get("dataset", d.dataset)
     if ds_id != context.dataset_id:
+        # its weights, methods and edits were chosen for other data: nothing of it is applied
+        # (only the language and the page, which are not about the data)
         notices.append(Notice(
-            f"The {src_en} refers to data set '{ds_id}', which is not loaded here (uploaded data cannot travel "
-            f"in a link); the default data set '{context.dataset_id}' is used and its edits are dropped.",
-            f"{src_zh}引用的数据集“{ds_id}”在此处不可用（上传的数据无法随链接传递）；已改用默认数据集"
-            f"“{context.dataset_id}”，并舍弃其数据修改。"))
+            f"The {src_en} was made on data set '{_short(ds_id, 30)}', which is not here (uploaded data cannot "
+            f"travel in a link): nothing of it was applied, this is the default data '{context.dataset_id}' with "
+            f"its default settings. Ask the sender for the data file and upload it on the Data page.",
+            f"该{src_zh}基于数据集“{_short(ds_id, 30)}”生成，此处没有该数据（上传的数据无法随链接传递）：其中的设置和修改均未采用，"
+            f"当前显示默认数据“{context.dataset_id}”及其默认设置。请向发送者索取数据文件，在“数据与方法”页上传。"))
+        vals = {k: v for k, v in vals.items() if k in ("lang", "page")}
         vals["dataset"] = context.dataset_id
-        vals.pop("edits", None)
     if obj.get("fw") not in (None, context.fw_fp) and "weights" in vals:
         notices.append(Notice(
             f"The {src_en} was made with different framework weights; weights it does not set now come from the "

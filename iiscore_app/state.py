@@ -30,7 +30,8 @@ from . import serving
 # -- session keys (the only place they are named) ---------------------------------------------
 SCN = "_iis_scenario"        # Scenario
 NOTICES = "_iis_notices"     # list[Notice] from the link, shown until dismissed
-UPLOAD = "_iis_upload"       # dict(key, data, data_name, fw, fw_name)
+UPLOAD = "_iis_upload"       # dict(key, data, data_name, fw, fw_name, decimal)
+PENDING = "_iis_pending"     # an upload that lacks regions or indicators, shown until used or discarded
 GEN = "_iis_gen"             # bumped when the scenario is replaced wholesale (resets editors)
 MC = "_iis_mc"               # dict key -> Monte Carlo result
 GOAL = "_iis_goal"           # last goal-seek answer
@@ -62,6 +63,7 @@ class Bundle:
     label: str
     uploaded: bool = False
     builtin: bool = False    # the built-in CAICT data: the report's national series and tiers apply
+    check: object = None     # uploads: views.data.UploadCheck against the default data
 
 
 def default_bundle() -> Bundle:
@@ -85,10 +87,18 @@ def _default_bundle(settings: tuple) -> Bundle | IIScoreError:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _upload_bundle(key: str, data_name: str, fw_name: str | None, _data: bytes, _fw: bytes | None) -> Bundle:
+def _upload_bundle(key: str, data_name: str, fw_name: str | None, _data: bytes, _fw: bytes | None,
+                   decimal: str = ".") -> Bundle:
+    """Read an upload exactly as the command line reads the same file (``decimal`` as chosen in the
+    form, never guessed), check it against the default data (:func:`views.data.check_upload`) and
+    give its unchanged cells their provenance back (:func:`views.data.keep_provenance`).
+
+    ``key`` is :func:`upload_key` of the files and the decimal mark: the cache identity."""
     import io
 
     from iiscore.datasets import load_regions
+
+    from .views import data as vdata
 
     fw = iiscore.load_default_framework()
     if _fw is not None:
@@ -97,49 +107,157 @@ def _upload_bundle(key: str, data_name: str, fw_name: str | None, _data: bytes, 
         fw = iiscore.load_framework(f)
     d = io.BytesIO(_data)
     d.name = data_name
-    ds = iiscore.load_data(d, fw, region_info=load_regions(), name=data_name)
+    ds = iiscore.load_data(d, fw, region_info=load_regions(), name=data_name, decimal=decimal)
+    ref = _reference()
+    check = None
+    if ref is not None:
+        check = vdata.check_upload(ds, fw, ref.ds, ref.fw, ref.label, ref.builtin)
+        ds = vdata.keep_provenance(ds, check, ref.ds)
     ds_id = "upload-" + key[:8]  # the short id a link carries (uploads cannot travel in a link)
     # the cache identity is the full hash: with the 8-character id, two different uploads (of two
     # users) whose hashes share 32 bits would share every cached result
-    return Bundle("upload-" + key, ds, fw, S.make_context(ds, fw, ds_id), data_name, uploaded=True)
+    return Bundle("upload-" + key, ds, fw, S.make_context(ds, fw, ds_id), data_name, uploaded=True, check=check)
 
 
-def upload_key(data: bytes, fw: bytes | None = None) -> str:
+def _reference() -> Bundle | None:
+    """The data every visitor gets (what an upload is compared with), or None when it is broken."""
+    b = _default_bundle(serving.settings())
+    return None if isinstance(b, IIScoreError) else b
+
+
+def upload_key(data: bytes, fw: bytes | None = None, decimal: str = ".") -> str:
     """SHA-256 of the uploaded files, unambiguous (length-prefixed: data ``a\\0`` with framework
-    ``b`` is not data ``a`` with framework ``\\0b``; no framework is not an empty one)."""
+    ``b`` is not data ``a`` with framework ``\\0b``; no framework is not an empty one), and of the
+    decimal mark when it is not the default (the same bytes read with a decimal comma are other data)."""
     h = hashlib.sha256()
     for part in (data, fw):
         h.update(b"-" if part is None else b"%d:" % len(part))
         h.update(part or b"")
+    if decimal != ".":
+        h.update(b"decimal:" + str(decimal).encode())
     return h.hexdigest()
 
 
-def load_upload(data: bytes, data_name: str, fw: bytes | None = None, fw_name: str | None = None) -> Bundle:
-    """Validate and load uploaded files (raises IIScoreError); make them the session's data."""
-    key = upload_key(data, fw)
-    b = _upload_bundle(key, data_name, fw_name, data, fw)
-    st.session_state[UPLOAD] = {"key": key, "data": data, "data_name": data_name, "fw": fw, "fw_name": fw_name}
+def _upload_args(data: bytes, data_name: str, fw: bytes | None, fw_name: str | None, decimal: str) -> dict:
+    return {"key": upload_key(data, fw, decimal), "data": data, "data_name": data_name, "fw": fw,
+            "fw_name": fw_name, "decimal": decimal}
+
+
+def _bundle_of(up: dict) -> Bundle:
+    return _upload_bundle(up["key"], up["data_name"], up["fw_name"], up["data"], up["fw"], up.get("decimal", "."))
+
+
+def load_upload(data: bytes, data_name: str, fw: bytes | None = None, fw_name: str | None = None,
+                decimal: str = ".") -> Bundle:
+    """Validate and load uploaded files (raises IIScoreError); make them the session's data.
+
+    The scenario starts from the upload's defaults (the engine's settings, as the command line
+    scores the same file), keeping the language and the page."""
+    up = _upload_args(data, data_name, fw, fw_name, decimal)
+    b = _bundle_of(up)
+    st.session_state[UPLOAD] = up
+    st.session_state.pop(PENDING, None)
     scn = scenario()
-    years = b.ds.years
-    set_scenario(b.context.defaults.replace(lang=scn.lang, page=scn.page, year=years[-1]))
+    set_scenario(b.context.defaults.replace(lang=scn.lang, page=scn.page, year=b.ds.years[-1]))
     return b
 
 
+def stage_upload(data: bytes, data_name: str, fw: bytes | None = None, fw_name: str | None = None,
+                 decimal: str = ".") -> tuple[Bundle, bool]:
+    """Read an upload (raises IIScoreError); use it at once, unless it lacks regions of the default
+    data or whole indicators: then it waits (:func:`pending_upload`) until :func:`confirm_upload`.
+
+    Returns (bundle, held)."""
+    up = _upload_args(data, data_name, fw, fw_name, decimal)
+    b = _bundle_of(up)
+    if b.check is not None and b.check.needs_confirmation:
+        st.session_state[PENDING] = up
+        return b, True
+    return load_upload(data, data_name, fw, fw_name, decimal), False
+
+
+def pending_upload() -> Bundle | None:
+    """The upload waiting to be used (listed with what it lacks), if any."""
+    up = st.session_state.get(PENDING)
+    if not up:
+        return None
+    try:
+        return _bundle_of(up)
+    except IIScoreError:
+        st.session_state.pop(PENDING, None)
+        return None
+
+
+def upload_decimal() -> str:
+    """The decimal mark the active upload was read with."""
+    return (st.session_state.get(UPLOAD) or {}).get("decimal", ".")
+
+
+def confirm_upload() -> None:
+    up = st.session_state.pop(PENDING, None)
+    if up:
+        load_upload(up["data"], up["data_name"], up["fw"], up["fw_name"], up.get("decimal", "."))
+
+
+def cancel_upload() -> None:
+    st.session_state.pop(PENDING, None)
+
+
 def drop_upload() -> None:
+    """Back to the default data. A scenario made on it (a saved one loaded while the upload was
+    active) is kept, validated against it; any other starts from its defaults."""
     st.session_state.pop(UPLOAD, None)
+    st.session_state.pop(PENDING, None)
     scn = scenario()
     b = default_bundle()
-    set_scenario(b.context.defaults.replace(lang=scn.lang, page=scn.page, year=b.ds.years[-1]))
+    if scn.dataset == b.context.dataset_id:
+        fitted, _ = S.from_payload(S.to_payload(scn, b.context), b.context)
+        set_scenario(fitted.replace(lang=scn.lang, page=scn.page, name=scn.name))
+    else:
+        set_scenario(b.context.defaults.replace(lang=scn.lang, page=scn.page, year=b.ds.years[-1]))
+
+
+def use_settings(which: str) -> None:
+    """The method settings of uploaded data: ``"documented"`` (the built-in data's documented
+    settings, ``data/defaults.json``: log treatment of skewed indicators, ...) or ``"engine"`` (the
+    engine's defaults, what the command line uses for the same file)."""
+    from iiscore.datasets import default_settings
+
+    base = S.Scenario.default(settings=default_settings() if which == "documented" else {})
+    update(treat=base.treat, normalisation=base.normalisation, goalposts=base.goalposts, missing=base.missing,
+           aggregation=base.aggregation)
 
 
 def bundle() -> Bundle:
     up = st.session_state.get(UPLOAD)
     if up:
         try:
-            return _upload_bundle(up["key"], up["data_name"], up["fw_name"], up["data"], up["fw"])
+            return _bundle_of(up)
         except IIScoreError:
             st.session_state.pop(UPLOAD, None)
     return default_bundle()
+
+
+def reference_eval(ev: "Eval") -> "Eval | None":
+    """The default data computed with the scenario's settings (its edits left out): an upload's
+    official baseline, or None when the upload has none (other framework or regions) or not for
+    the scenario's year."""
+    from iiscore.tiering import report_sizes
+
+    check = getattr(ev.b, "check", None)
+    if check is None or not check.comparable or ev.scn.year not in check.years:
+        return None
+    ref = default_bundle()
+    scn = ev.scn
+    n = len(ref.ds.regions)
+    sizes = scn.tier_sizes if sum(scn.tier_sizes) == n else report_sizes(n)
+    rs = ref.context.defaults.replace(
+        lang=scn.lang, page=scn.page, year=scn.year, weights=scn.weights, treat=scn.treat,
+        normalisation=scn.normalisation, goalposts=scn.goalposts, missing=scn.missing,
+        aggregation=scn.aggregation, coverage=scn.coverage, tier_method=scn.tier_method, tier_k=scn.tier_k,
+        tier_features=scn.tier_features, tier_standardise=scn.tier_standardise, tier_seed=scn.tier_seed,
+        tier_sizes=sizes)
+    return Eval(rs, ref)
 
 
 @st.cache_resource(show_spinner=False)

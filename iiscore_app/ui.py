@@ -56,6 +56,8 @@ def compute_or_stop(lang: str):
     if err is not None:
         st.error(t("error.compute", lang, msg=error_text(err, lang)))
         st.info(t("error.fix", lang))
+        if state.bundle().uploaded:  # the defaults of an upload may fail too: the way back to the default data
+            st.button(t("d.upload.back", lang), key=state.wkey("error_back"), on_click=state.drop_upload)
         st.stop()
     return ev
 
@@ -166,40 +168,90 @@ def _import():
 
 
 def _export_tools(lang: str, b) -> None:
+    """The downloads. Their data are made when clicked, in a thread of the server outside this
+    script run (no session there): everything they need -- the scenario, the data, the link, the
+    goal-seek answer, a Monte Carlo run -- is taken now and passed in."""
+    from iiscore.errors import IIScoreError
+
     scn = state.scenario()
+    link, known = state.share_link()
+    ans = state.goal_answer()
+    goal = ans["gs"] if isinstance(ans, dict) and tuple(ans.get("key", ()))[1:] == (
+        scn.compute_key(), scn.tier_key()) else None
+    stored = state.mc_results().get((b.key, scn.compute_key(), scn.tier_key(), scn.mc_n, scn.mc_spread, scn.mc_seed))
+
+    def evaluated():
+        ev = state.Eval(scn, b)
+        try:
+            ev.current
+            ev.tiers
+        except IIScoreError:
+            return None
+        return ev
 
     def xlsx():
-        ev, err = state.evaluate(scn)
-        link = "?s=" + S.encode(scn, b.context)
-        about = views.about_table(scn, b, lang, link)
-        if err is not None:
-            return export.to_excel({}, about, t("col.scenario", lang))
-        return export.to_excel(views.export_tables(ev, lang), about, t("col.scenario", lang))
+        ev = evaluated()
+        if ev is None:  # the settings cannot be computed: the scenario sheet alone says what they are
+            return export.to_excel({}, views.about_table(scn, b, lang, link, known=known),
+                                   t("xp.sheet.scenario", lang))
+        try:
+            ref_ev = state.reference_eval(ev)
+            if ref_ev is not None:
+                ref_ev.current
+                ref_ev.tiers
+        except IIScoreError:
+            ref_ev = None
+        try:
+            mc = views.monte_carlo_for(ev, stored)
+        except IIScoreError:
+            mc = None
+        return views.export_workbook(ev, lang, link, known, mc=mc, goal=goal, ref_ev=ref_ev)
 
     def csv():
-        ev, err = state.evaluate(scn)
-        return export.to_csv(views.ranking_table(ev, lang)) if ev else b""
+        ev = evaluated()
+        return export.to_csv(views.ranking_table(ev, lang)) if ev is not None else b""
 
     st.download_button(t("side.export.xlsx", lang), data=xlsx, file_name=f"iiscore_{scn.year}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=state.wkey("dl_xlsx"), on_click="ignore")
     st.download_button(t("side.export.csv", lang), data=csv, file_name=f"iiscore_ranking_{scn.year}.csv",
                        mime="text/csv", key=state.wkey("dl_csv"), on_click="ignore")
-    st.download_button(t("side.export.json", lang), data=S.to_json(scn, b.context), file_name="iiscore_scenario.json",
-                       mime="application/json", key=state.wkey("dl_json"), on_click="ignore")
+    # UTF-8 as written: Chinese stays Chinese (no escapes), declared as such
+    st.download_button(t("side.export.json", lang), data=S.to_json(scn, b.context).encode("utf-8"),
+                       file_name="iiscore_scenario.json", mime="application/json; charset=utf-8",
+                       key=state.wkey("dl_json"), on_click="ignore")
     st.file_uploader(t("side.import", lang), type=["json"], key=state.wkey("import"), on_change=_import)
 
 
 def provenance_banner(ev, lang: str) -> None:
+    """How many of the year's values are public statistics, report figures, estimates, uploaded
+    values and scenario edits (and, for an upload, how many differ from the default data)."""
     counts = S.provenance_counts(ev.edited_ds, ev.scn.year)
     n_scn = counts.get("scenario", 0)
     kinds = dict(public=counts.get("public", 0), report=counts.get("report", 0), estimate=counts.get("estimate", 0))
     scenario = t("prov.scenario", lang, n=n_scn) if n_scn else ""
     if not ev.b.builtin:  # the default data's wording (which indicators are estimated) does not apply
-        labelled = t("prov.labelled", lang, **kinds) if any(kinds.values()) else t("prov.unlabelled", lang)
+        sep = "、" if lang == "zh" else ", "
+        parts = []
+        if counts.get("uploaded"):  # what the loader writes for a file without a provenance column
+            parts.append(t("prov.part.uploaded" if ev.b.uploaded else "prov.part.file", lang, n=counts["uploaded"]))
+        if any(kinds.values()):
+            parts.append(t("prov.part.labelled", lang, n=sum(kinds.values()), **kinds))
+        if counts.get("unknown"):
+            parts.append(t("prov.part.unknown", lang, n=counts["unknown"]))
+        if n_scn:
+            parts.append(t("prov.part.scenario", lang, n=n_scn))
+        check = getattr(ev.b, "check", None)
+        diff = ""
+        if ev.b.uploaded and check is not None and check.comparable:
+            from .views.data import ref_word
+
+            diff = t("prov.part.changed", lang, n=len(check.changed_in(ev.scn.year)), ref=ref_word(check, lang))
+        elif ev.b.uploaded and not any(kinds.values()) and not counts.get("unknown"):
+            diff = t("prov.unlabelled", lang)
         key = "prov.banner.upload" if ev.b.uploaded else "prov.banner.served"
-        st.info(t(key, lang, name=ev.b.label, year=ev.scn.year, total=counts["total"],
-                  labelled=labelled, scenario=scenario))
+        st.info(t(key, lang, name=ev.b.label, year=ev.scn.year, total=counts["total"], parts=sep.join(parts),
+                  diff=diff))
         return
     st.info(t("prov.banner", lang, year=ev.scn.year, total=counts["total"], scenario=scenario, **kinds))
 

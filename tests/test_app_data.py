@@ -46,10 +46,27 @@ def test_upload_valid_data(at):
     assert not at.exception
     assert any("上传的数据无法放进链接" in w.value for w in at.warning)
     info = " ".join(i.value for i in at.info)
-    # uploaded values have no provenance labels: none is called an estimate or a public statistic,
-    # and the default data's wording (which indicators are estimated) is not shown for them
-    assert "上传的数据“mine.csv”" in info and "共 589 个指标值" in info and "未标注来源类型" in info
-    assert "估算" not in info and "公开统计" not in info
+    # the file has no provenance column: the changed value is 'uploaded', the 588 values equal to the
+    # built-in data's keep its labels (counted from data/indicators.csv); the default data's wording
+    # (which indicators are estimated) is not shown for an upload
+    y = ds.long[ds.long["year"] == ds.years[-1]]
+    n_public, n_est = int((y["provenance"] == "public").sum()), int((y["provenance"] == "estimate").sum())
+    assert "上传的数据“mine.csv”" in info and "共 589 个指标值" in info and "上传数值 1 个" in info
+    assert f"公开统计 {n_public - 1} 个" in info and f"估算 {n_est} 个" in info  # 贵州's network was public
+    assert "没有公开分省序列" not in info
+
+
+def test_upload_of_other_regions_is_unlabelled(at):
+    """Regions the built-in data do not have: no official baseline, every value 'uploaded'."""
+    ds, fw = iiscore.load_default(), iiscore.load_default_framework()
+    m = ds.matrix(2023)
+    m.index = [(f"区{i}", 2023) for i in range(len(m))]
+    tpl = export.data_template(fw, [f"区{i}" for i in range(len(m))], [2023], m)
+    at.file_uploader(key="wk.d_upload").set_value(("other.csv", tpl.to_csv(index=False).encode(), "text/csv")).run()
+    assert not at.exception and any("other.csv" in s.value for s in at.success)
+    info = " ".join(i.value for i in at.info)
+    assert "上传数值 589 个" in info and "未标注来源类型" in info and "估算" not in info
+    assert any("没有可比较的官方基线" in c.value for c in at.caption)
 
 
 def test_small_upload_every_page_works(at):

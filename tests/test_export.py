@@ -46,3 +46,58 @@ def test_templates_read_back():
     assert list(tpl.columns) == ["region", "year", *fw.leaves] and len(tpl) == len(ds.regions)
     back = iiscore.load_framework(io.BytesIO(export.to_csv(export.framework_template(fw))))
     assert back.ids == fw.ids and back.global_weights().equals(fw.global_weights())
+
+
+def _values(ds, fw):
+    return {y: ds.matrix(y).reindex(columns=list(fw.leaves)) for y in ds.years}
+
+
+def test_filled_template_reads_back_exactly():
+    """The planner's template (both languages, CSV and xlsx): names in the header, the other
+    language's names, units and ids in '#' rows that the loader skips; read back, every value of the
+    built-in data is the same float (NaN stays missing) and no region name is changed."""
+    from iiscore.datasets import load_regions
+
+    ds, fw = iiscore.load_default(), iiscore.load_default_framework()
+    for lang in ("zh", "en"):
+        tpl = export.data_template(fw, dataset=ds, lang=lang)
+        head = list(tpl.columns)
+        assert head[:3] == (["地区", "region_en", "年份"] if lang == "zh" else ["region", "region_zh", "year"])
+        assert head[3:] == [fw.name(leaf, lang) for leaf in fw.leaves]
+        other = "en" if lang == "zh" else "zh"
+        assert list(tpl.iloc[0, 3:]) == [fw.name(leaf, other) for leaf in fw.leaves]
+        assert list(tpl.iloc[1, 3:]) == [fw.node(leaf).extra["unit"] for leaf in fw.leaves]
+        assert list(tpl.iloc[2, 3:]) == list(fw.leaves)
+        assert all(str(v).startswith("#") for v in tpl.iloc[:3, 0])
+        assert len(tpl) == 3 + len(ds.regions) * len(ds.years)
+        for raw, name in ((export.to_csv(tpl), "t.csv"), (export.to_excel({"data": tpl}), "t.xlsx")):
+            f = io.BytesIO(raw)
+            f.name = name
+            back = iiscore.load_data(f, fw, region_info=load_regions())
+            assert back.regions == ds.regions and back.years == ds.years
+            want, got = _values(ds, fw), _values(back, fw)
+            for y in ds.years:
+                assert np.array_equal(got[y].to_numpy(), want[y].to_numpy(), equal_nan=True), (lang, name, y)
+
+
+def test_template_header_falls_back_to_ids():
+    """A name that would not read back as its indicator (a reserved header, or shared with another
+    node) is written as the id."""
+    ftab = iiscore.load_default_framework().to_frame()
+    ftab.loc[ftab["id"] == "network", "name_zh"] = "年份"
+    ftab.loc[ftab["id"] == "platform", "name_zh"] = "备注"
+    fw = iiscore.load_framework(ftab)
+    ds = iiscore.load_data(export.data_template(fw, ["a", "b"], [2023]).fillna(1.0), fw)
+    tpl = export.data_template(fw, dataset=ds, lang="zh")
+    assert "network" in tpl.columns and "platform" in tpl.columns and "年份" in tpl.columns[:3]
+    back = iiscore.load_data(io.BytesIO(export.to_csv(tpl)), fw)
+    assert back.matrix(2023).equals(ds.matrix(2023))
+
+
+def test_excel_fills_are_placed_by_position():
+    df = pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"]})
+    colours = pd.DataFrame([["FFF2A8", ""], ["", "FCE4D6"]], columns=["a", "b"])
+    ws = openpyxl.load_workbook(io.BytesIO(export.to_excel({"t": df}, fills={"t": colours})))["t"]
+    assert str(ws["A2"].fill.fgColor.rgb).endswith("FFF2A8") and str(ws["B3"].fill.fgColor.rgb).endswith("FCE4D6")
+    assert ws["B2"].fill.fill_type is None and ws["A3"].fill.fill_type is None
+    assert ws.freeze_panes == "A2"

@@ -53,8 +53,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "side.link": ("分享链接", "Share link"),
     "side.link.help": ("复制下面的链接：在新浏览器中打开将得到完全相同的情景和数值。",
                        "Copy the link below: opened in a fresh browser it shows exactly the same scenario and numbers."),
-    "side.link.upload": ("注意：上传的数据无法放进链接，打开链接的人将看到默认数据（其余设置保留）。",
-                         "Note: uploaded data cannot travel in a link; whoever opens it sees the default data (other settings kept)."),
+    "side.link.upload": ("注意：上传的数据无法放进链接。打开链接的人会看到提示，并看到默认数据及其默认设置（本情景的设置和修改均不采用）；请把数据文件一并发给对方。",
+                         "Note: uploaded data cannot travel in a link. Whoever opens it is told so and sees the default data with "
+                         "its default settings (nothing of this scenario is applied); send them the data file as well."),
     "side.link.nobase": ("（未能获知本应用的地址，请在前面加上应用地址。）",
                          "(The app's address is unknown here; prepend it to the query.)"),
     "side.save": ("保存当前情景", "Save current scenario"),
@@ -91,11 +92,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "Estimates fill indicators without a public provincial series (platforms, security, data, identifiers, flagships, policy); "
                     "they are marked 'estimate' and are not official statistics."),
     "prov.scenario": ("、情景修改 {n} 个", ", {n} scenario edits"),
-    "prov.banner.upload": ("数据来源：上传的数据“{name}”，{year} 年共 {total} 个指标值{labelled}{scenario}。来源与可靠性由上传者负责。",
-                           "Data provenance: the uploaded data '{name}', {total} values in {year}{labelled}{scenario}. "
+    "prov.banner.upload": ("数据来源：上传的数据“{name}”，{year} 年共 {total} 个指标值：{parts}{diff}。来源与可靠性由上传者负责。",
+                           "Data provenance: the uploaded data '{name}', {total} values in {year}: {parts}{diff}. "
                            "Their sources are the uploader's to state."),
-    "prov.banner.served": ("数据来源：本服务器提供的数据“{name}”，{year} 年共 {total} 个指标值{labelled}{scenario}。来源与可靠性由部署方负责。",
-                           "Data provenance: '{name}', the data this server provides, {total} values in {year}{labelled}{scenario}. "
+    "prov.banner.served": ("数据来源：本服务器提供的数据“{name}”，{year} 年共 {total} 个指标值：{parts}{diff}。来源与可靠性由部署方负责。",
+                           "Data provenance: '{name}', the data this server provides, {total} values in {year}: {parts}{diff}. "
                            "Their sources are the deployer's to state."),
     "prov.labelled": ("（其中公开统计 {public} 个、报告数字 {report} 个、估算 {estimate} 个）",
                       " ({public} public statistics, {report} report figures, {estimate} estimates)"),
@@ -311,8 +312,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "d.indicator": ("指标", "Indicator"),
     "d.only_est": ("只看估算值", "Estimates only"),
     "d.upload": ("上传自己的数据", "Upload your own data"),
-    "d.upload.caption": ("CSV（UTF-8 或 GBK）或 XLSX；长表（region, year, indicator, value）或宽表（region, year, 每个指标一列）。可选：上传自己的指标框架。",
-                         "CSV (UTF-8 or GBK) or XLSX; long (region, year, indicator, value) or wide (region, year, one column per indicator). Optionally your own framework."),
+    "d.upload.caption": ("CSV（UTF-8 或 GBK）或 XLSX；长表（region, year, indicator, value）或宽表（region, year, 每个指标一列），例如上面已填好的模板。"
+                         "地区名须与名单完全一致（简称、全称或英文名均可），对应关系会列出。可选：上传自己的指标框架。",
+                         "CSV (UTF-8 or GBK) or XLSX; long (region, year, indicator, value) or wide (region, year, one column per indicator), "
+                         "such as the filled template above. Region names must match the list exactly (short, full or English names); "
+                         "every name mapped is listed. Optionally your own framework."),
     "d.upload.data": ("数据文件", "Data file"),
     "d.upload.fw": ("框架文件（可选）", "Framework file (optional)"),
     "d.upload.ok": ("已载入“{name}”：{regions} 个地区、{years} 个年份、{inds} 个指标。所有页面现在使用上传的数据。",
@@ -320,7 +324,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "d.upload.error": ("文件无法使用：{msg}", "The file cannot be used: {msg}"),
     "d.upload.active": ("当前使用上传的数据“{name}”。", "Using the uploaded data '{name}'."),
     "d.upload.back": ("改回默认数据", "Back to the default data"),
-    "d.template": ("下载数据模板（宽表 CSV）", "Download a data template (wide CSV)"),
+    "d.template": ("下载数据模板（CSV，已填好）", "Download the data template (CSV, filled in)"),
     "d.template_fw": ("下载框架模板（CSV）", "Download a framework template (CSV)"),
     "d.framework": ("指标体系与权重", "Framework and weights"),
     "d.method": ("方法说明", "Methodology"),
