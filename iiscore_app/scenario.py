@@ -902,6 +902,8 @@ def tiers_for(result, scn: Scenario):
     table = result.scores[[fw.root, *fw.pillars]]
     cols = [fw.root, *fw.pillars] if scn.tier_method == "kmeans" and scn.tier_features != "composite" else [fw.root]
     table = table[np.isfinite(table[cols].to_numpy(float)).all(axis=1)]
+    if table.empty:
+        _nothing_to_tier(result, scn)
     kw = dict(method=scn.tier_method, seed=scn.tier_seed, features=scn.tier_features,
               standardise=scn.tier_standardise)
     if scn.tier_method in ("kmeans", "jenks"):
@@ -911,6 +913,26 @@ def tiers_for(result, scn: Scenario):
     if scn.tier_method != "kmeans" or scn.tier_features == "composite":
         table = table[[fw.root]] if scn.tier_method != "kmeans" else table
     return tiering.tiers(table, **kw)
+
+
+def _nothing_to_tier(result, scn: Scenario):
+    """Every region lacks a composite: say why (the coverage rule, one region's share) and the fix."""
+    from iiscore.errors import DataError
+
+    root = result.spec.framework.root
+    w = result.withheld
+    w = w[w["node"] == root] if w is not None and len(w) else None
+    pct = f"{scn.coverage:.0%}"
+    if w is not None and len(w):
+        r, share = w.iloc[0]["region"], float(w.iloc[0]["share"])
+        raise DataError(
+            f"No region has a composite score in {result.year}: every region has data for less than {pct} of the "
+            f"index's parts (for example {r}: {share:.0%}). Fill in the missing indicators, or lower "
+            f"'Minimum data coverage' in the sidebar.",
+            f"{result.year} 年没有一个地区有综合得分：每个地区有数据的组成部分都不足 {pct}（例如{r}：{share:.0%}）。"
+            f"请补全缺失的指标，或在左侧调低“最低数据覆盖率”。", parameter="coverage")
+    raise DataError(f"No region has a composite score in {result.year}: the data have no values to score.",
+                    f"{result.year} 年没有一个地区有综合得分：数据中没有可计算的值。", parameter="data")
 
 
 def edited_regions(scn: Scenario, ds, framework=None) -> frozenset:

@@ -152,13 +152,14 @@ def load_upload(data: bytes, data_name: str, fw: bytes | None = None, fw_name: s
     """Validate and load uploaded files (raises IIScoreError); make them the session's data.
 
     The scenario starts from the upload's defaults (the engine's settings, as the command line
-    scores the same file), keeping the language and the page."""
+    scores the same file), keeping the language, the page and the saved scenarios (the user's work:
+    one made on other data says so when loaded, with the way back)."""
     up = _upload_args(data, data_name, fw, fw_name, decimal)
     b = _bundle_of(up)
     st.session_state[UPLOAD] = up
     st.session_state.pop(PENDING, None)
     scn = scenario()
-    set_scenario(b.context.defaults.replace(lang=scn.lang, page=scn.page, year=b.ds.years[-1]))
+    set_scenario(b.context.defaults.replace(lang=scn.lang, page=scn.page, year=b.ds.years[-1], saved=scn.saved))
     return b
 
 
@@ -212,9 +213,9 @@ def drop_upload() -> None:
     b = default_bundle()
     if scn.dataset == b.context.dataset_id:
         fitted, _ = S.from_payload(S.to_payload(scn, b.context), b.context)
-        set_scenario(fitted.replace(lang=scn.lang, page=scn.page, name=scn.name))
+        set_scenario(fitted.replace(lang=scn.lang, page=scn.page, name=scn.name, saved=scn.saved))
     else:
-        set_scenario(b.context.defaults.replace(lang=scn.lang, page=scn.page, year=b.ds.years[-1]))
+        set_scenario(b.context.defaults.replace(lang=scn.lang, page=scn.page, year=b.ds.years[-1], saved=scn.saved))
 
 
 def use_settings(which: str) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
+from iiscore_app import presets as P
 from streamlit.testing.v1 import AppTest
 
 import iiscore
@@ -246,16 +248,18 @@ def test_settings_in_force_and_the_documented_ones(at):
 
 
 def broken_file() -> bytes:
-    """31 regions, one with no value at all: it loads, but no tiering can be computed."""
+    """31 regions with values for the first five indicators only (20% of the weight, below the 50%
+    coverage every composite needs): it loads, but every region is withheld, so nothing is ranked."""
     tpl = views.template_frame(DS, FW, "zh")
-    tpl.loc[tpl["地区"] == "北京", [FW.name(leaf, "zh") for leaf in FW.leaves]] = np.nan
+    tpl[[FW.name(leaf, "zh") for leaf in FW.leaves[5:]]] = np.nan
     return export.to_csv(tpl)
 
 
 def test_upload_that_cannot_be_computed_keeps_the_way_out(at):
     """The uploader and the 'back' button stay; the other pages offer the way back too."""
     upload(at, "broken.csv", broken_file())
-    assert at.error and "北京" in at.error[0].value
+    at.button(key="wk.d_pending_use").click().run()  # it lacks 14 indicators: used only when confirmed
+    assert at.error and "北京：20%" in at.error[0].value and "最低数据覆盖率" in at.error[0].value
     assert at.file_uploader(key="wk.d_upload") is not None and at.button(key="wk.d_back") is not None
     at.switch_page("app.py").run()
     assert not at.exception and at.error
@@ -266,6 +270,7 @@ def test_upload_that_cannot_be_computed_keeps_the_way_out(at):
     at.switch_page("pages/4_Data.py").run()
     at.file_uploader(key="wk.d_upload").set_value(None).run()
     upload(at, "broken.csv", broken_file())
+    at.button(key="wk.d_pending_use").click().run()
     assert at.error
     at.button(key="wk.d_back").click().run()
     assert not at.exception and not at.error
@@ -302,7 +307,7 @@ def test_link_made_on_uploaded_data_applies_nothing(at):
     """The receiver is told that the data did not travel; no weight, setting or edit is applied."""
     upload(at, "six.csv", six_regions())
     at.button(key="wk.preset.west_infra").click().run()
-    at.button(key="wk.preset.innovation_focus").click().run()
+    at.button(key="wk.preset.application_focus").click().run()
     token = at.query_params["s"]
     other = AppTest.from_file(APP, default_timeout=60)
     other.query_params["s"] = token
@@ -325,7 +330,7 @@ def test_single_year_upload_draws_no_trajectory(at):
     upload(at, "six.csv", six_regions())
     at.switch_page("app.py").run()
     assert not at.exception
-    assert not at.vega_lite_chart or all("traj" not in (c.key or "") for c in at.vega_lite_chart)
+    assert not any("traj_regions" in (m.key or "") for m in at.multiselect)  # no trajectory to pick regions for
     assert any("数据只有 2023 一年" in c.value for c in at.caption)
 
 
@@ -342,13 +347,13 @@ def test_edits_on_an_upload_without_provenance_are_scenario_values(at):
     at.button(key="wk.preset.west_infra").click().run()
     scn = at.session_state["_iis_scenario"]
     n_edits = len(scn.edits)
-    assert n_edits == 6  # 贵州, 西藏, 甘肃 × network, identifier
+    assert n_edits == 3 * 5  # 贵州, 西藏, 甘肃 × the five basic indicators
     banner = " ".join(i.value for i in at.info)
     assert f"情景修改 {n_edits} 个" in banner and f"上传数值 {114 - n_edits} 个" in banner
     at.switch_page("app.py").run()
     ranking = table_with(at, "情景修改 %").set_index("地区")
     w = FW.global_weights()
-    assert ranking.at["贵州", "情景修改 %"] == round((w["network"] + w["identifier"]) * 100, 1)
+    assert ranking.at["贵州", "情景修改 %"] == round(sum(w[k] for k in P.BASIC) * 100, 1)
     b = state._upload_bundle(state.upload_key(data), "six.csv", None, data, None)
     wb = openpyxl.load_workbook(io.BytesIO(views.export_workbook(state.Eval(scn, b), "zh", "", False)))
     cells = [c.value for row in wb["来源类型"].iter_rows(min_row=2) for c in row[1:]]

@@ -106,10 +106,11 @@ def test_scenario_sheet(book):
     assert r[t("side.year", lang)] == [2023, 2023]
     w = r[t("xp.weight_of", lang, node=FW.name("innovation", lang))]
     assert w == [45, 14.89] and all(isinstance(x, (int, float)) for x in w)
-    assert r[t("xp.n_edits", lang)][0] == len(ev.scn.edits) == 24
+    n_west = len(P.western_regions(DS)) * len(P.BASIC)  # the preset: +200 % on 5 indicators in 12 regions
+    assert r[t("xp.n_edits", lang)][0] == len(ev.scn.edits) == n_west == 60
     counts = S.provenance_counts(ev.edited_ds, 2023)
     assert r[t("xp.values", lang, year=2023)][0] == 589
-    assert r[t("xp.values_of", lang, kind=t("prov.scenario_value", lang))][0] == counts["scenario"] == 24
+    assert r[t("xp.values_of", lang, kind=t("prov.scenario_value", lang))][0] == counts["scenario"] == n_west
     assert r[t("side.treat", lang)] == [t("opt.treat.log", lang)] * 2
     assert r[t("side.link", lang)][0] == LINK
     # the report's tiers against the scenario's: scikit-learn's ARI on data/regions.csv
@@ -157,17 +158,17 @@ def test_weights_sheet_by_hand(book):
 
 
 def test_edits_sheet_by_hand(book):
-    """Each +50 % edit: the new value is the original × 1.5, the change a number (not '+50%')."""
+    """Each +200 % edit: the new value is the original × 3, the change a number (not '+200%')."""
     lang, ev, gs, mc, wb = book
     got = sheet(wb, "xp.sheet.edits", lang)
     m = DS.matrix(2023)
-    assert len(got) == 24
+    assert len(got) == 12 * 5  # the western provinces × the basic indicators
     for _, row in got.iterrows():
         r = next(x for x in DS.regions if DS.region_name(x, lang) == row[t("col.region", lang)])
         leaf = next(x for x in FW.leaves if FW.name(x, lang) == row[t("col.indicator", lang)])
-        assert row[t("col.change_pct", lang)] == 50
+        assert row[t("col.change_pct", lang)] == 200
         assert row[t("col.base_value", lang)] == m.at[r, leaf]
-        assert row[t("col.new_value", lang)] == pytest.approx(m.at[r, leaf] * 1.5, rel=1e-12)
+        assert row[t("col.new_value", lang)] == pytest.approx(m.at[r, leaf] * 3, rel=1e-12)
 
 
 def test_absolute_edit_change_is_computed():
