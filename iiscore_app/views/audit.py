@@ -1,0 +1,688 @@
+"""The Audit & robustness page (issue 18): the audit and the ten methods, in the user's language.
+
+:func:`audit_for` and :func:`methods_for` run :func:`iiscore.audit.audit` and
+:func:`iiscore.methods.compare_methods` on the scenario in force (``iiscore_app.state`` caches them
+on the scenario's compute key). Every other function turns an ``Audit`` or a ``Methods`` into a
+table or an Altair chart with names in ``lang``: ``audit_*(aud, ds, lang, ...)`` and
+``methods_*(mt, ds, lang, ...)``, ``ds`` giving the region names. Nothing here touches Streamlit.
+
+NaN policy: what the engine leaves undefined (alpha of a group with one part, a correlation of a
+constant indicator, the shifts of an element that cannot be removed) stays NaN in the tables (shown
+empty) and is explained by the engine's notes, which the page lists.
+"""
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from iiscore.methods import DEFAULT_BOD_BOUNDS
+from iiscore_app.i18n import opt, t
+
+from .common import region_name
+
+__all__ = ["FLAG_KINDS", "AUDIT_INK", "METHOD_MARKS", "audit_for", "methods_for", "audit_basis", "audit_notes",
+           "audit_metrics", "audit_heatmap_chart", "audit_matrix_table", "audit_reliability_table",
+           "audit_parents_table", "audit_importance_levels", "audit_importance_chart", "audit_importance_table",
+           "audit_removal_table", "audit_removal_regions", "audit_flag_groups", "audit_flags_table",
+           "audit_workbook_tables", "audit_md_escape", "methods_label", "methods_band_chart", "methods_rank_table",
+           "methods_agreement_table", "methods_weights_table", "methods_glossary", "methods_glossary_md",
+           "methods_summary", "methods_notes"]
+
+#: the order in which flag groups are listed (most consequential first)
+FLAG_KINDS = ("low_alpha", "negative_within", "weak_within", "weak_parent", "importance", "collinear")
+
+#: colours: the band of a robust / method-dependent region (pale grey / pale orange, under the
+#: dots); the three importance measures (Okabe & Ito 2008, colour-blind safe, told apart by shape too)
+AUDIT_INK = {"robust": "#d9d9d9", "dependent": "#fdc58a", "dependent_text": "#9a4a00", "nominal": "#000000",
+             "r2": "#56B4E9", "s": "#D55E00"}
+#: each method's dot: a colour (Okabe-Ito first, then dark tones that stay distinct on the bands) and
+#: a shape by family (circle = another weighting, square = another aggregation, diamond/triangle =
+#: non-compensatory or benefit of the doubt), so no method is told by colour alone
+METHOD_MARKS = {
+    "equal": ("#0072B2", "circle"), "entropy": ("#009E73", "circle"), "critic": ("#CC79A7", "circle"),
+    "pca": ("#56B4E9", "circle"), "geometric": ("#D55E00", "square"), "topsis": ("#7a5195", "square"),
+    "mpi": ("#4d4d4d", "diamond"), "bod": ("#a6761d", "triangle-up"), "bod_restricted": ("#1b7837", "triangle-down"),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# computations (the scenario in force)
+# --------------------------------------------------------------------------------------------
+def _inputs(ev):
+    """(data, spec, result or None) of the scenario ``ev`` (an ``iiscore_app.state.Eval``).
+
+    The data are the scenario's data with its edits (``ev.edited_ds``), the spec its weights and
+    methods (``ev.current.spec``). ``ev.current`` is reused when it is ``build(data, spec)``: no
+    edits, or edits re-normalised. With edits in the fixed-goalposts mode ``ev.current`` is scored
+    on the baseline's ruler, which the audit's regenerations (removal, alternative weights) do not
+    use, so the audit builds the edited data afresh (the report's formula) to stay consistent.
+    """
+    scn = ev.scn
+    reuse = not scn.edits or scn.whatif != "fixed"
+    return ev.edited_ds, ev.current.spec, (ev.current if reuse else None)
+
+
+def audit_for(ev, method: str = "pearson"):
+    """:func:`iiscore.audit.audit` of the scenario in force (see :func:`_inputs`)."""
+    from iiscore.audit import audit
+
+    data, spec, res = _inputs(ev)
+    return audit(data, spec, method=method, result=res)
+
+
+def methods_for(ev):
+    """:func:`iiscore.methods.compare_methods` of the scenario in force (all ten methods)."""
+    from iiscore.methods import compare_methods
+
+    data, spec, res = _inputs(ev)
+    return compare_methods(data, spec, result=res)
+
+
+def audit_basis(ev, lang: str) -> str:
+    """One sentence: what the audit and the methods are computed on (data, year, settings, edits)."""
+    scn, res, b = ev.scn, ev.current, ev.b
+    fw = res.spec.framework
+    data = t("au.basis.builtin", lang) if b.builtin else t("au.basis.file", lang, name=b.label)
+    weights = (t("au.basis.weights.changed", lang, k=len(scn.weights)) if scn.weights
+               else t("au.basis.weights.default", lang))
+    edits = t("au.basis.edits", lang, k=len(scn.edits)) if scn.edits else t("au.basis.edits.none", lang)
+    text = t("au.basis", lang, data=data, year=res.year, n=len(res.regions), l=len(fw.leaves),
+             treat=opt("treat", scn.treat, lang), norm=opt("normalisation", scn.normalisation, lang),
+             missing=opt("missing", scn.missing, lang), agg=opt("aggregation", scn.aggregation, lang),
+             weights=weights, edits=edits)
+    if scn.edits and scn.whatif == "fixed":
+        text += " " + t("au.basis.fixed", lang)
+    return text
+
+
+def _notes(notes, lang: str) -> list[str]:
+    return [zh if lang == "zh" else en for en, zh in notes]
+
+
+def audit_notes(aud, ds, lang: str) -> list[str]:
+    """The audit's notes (undefined alphas, elements that cannot be removed, ...) in ``lang``."""
+    return _notes(aud.notes, lang)
+
+
+def methods_notes(mt, ds, lang: str) -> list[str]:
+    """The methods' notes (a method that could not be computed and why) in ``lang``."""
+    return _notes(mt.notes, lang)
+
+
+# --------------------------------------------------------------------------------------------
+# names
+# --------------------------------------------------------------------------------------------
+def _level(fw, node, lang: str) -> str:
+    if fw.is_leaf(node):
+        return t("au.level.indicator", lang)
+    if fw.depth(node) == 1:
+        return t("au.level.pillar", lang)
+    return t("au.level.depth", lang, d=fw.depth(node))
+
+
+def _group_label(fw, group: str, lang: str) -> str:
+    """The importance table's group ("indicators", "depth 1", ...) as a level name."""
+    if group == "indicators":
+        return t("au.level.indicator", lang)
+    d = int(str(group).split()[-1])
+    return t("au.level.pillar", lang) if d == 1 else t("au.level.depth", lang, d=d)
+
+
+def _blocks(fw) -> list[tuple[str, list[str]]]:
+    """(pillar, its leaves) in framework order: the heatmap's blocks. A flat framework (indicators
+    directly under the index) is one block, the index's."""
+    out: list[tuple[str, list[str]]] = []
+    for leaf in fw.leaves:
+        g = fw.ancestor_at(leaf, 1) if fw.depth(leaf) > 1 else fw.root
+        if out and out[-1][0] == g:
+            out[-1][1].append(leaf)
+        else:
+            out.append((g, [leaf]))
+    return out
+
+
+def _short(v) -> str:
+    """A correlation in at most 4 characters for a heatmap cell: ".95", "-.23", "1"."""
+    if not np.isfinite(v):
+        return ""
+    s = f"{v:.2f}"
+    if s in ("1.00", "-1.00"):
+        return s[:-3]
+    return s.replace("0.", ".", 1)
+
+
+#: the charts fill the width and keep their height for the rows (Streamlit's default "fit" would
+#: squeeze the rows to make room for titles, legends and axis labels inside a fixed height)
+_FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
+
+
+def _js_list(values) -> str:
+    return json.dumps([str(v) for v in values], ensure_ascii=False)
+
+
+def audit_md_escape(text: str) -> str:
+    """``text`` safe inside Markdown: names from an uploaded framework cannot turn into
+    emphasis, links, headings or HTML."""
+    out = []
+    for ch in str(text):
+        out.append("\\" + ch if ch in "\\`*_{}[]()#+!|<>~$" else ch)
+    return "".join(out)
+
+
+def _round(x, nd):
+    return None if x is None or not np.isfinite(x) else round(float(x), nd)
+
+
+# --------------------------------------------------------------------------------------------
+# coherence
+# --------------------------------------------------------------------------------------------
+def audit_heatmap_chart(aud, ds, lang: str) -> alt.LayerChart:
+    """The indicators' correlation matrix as a heatmap grouped by pillar.
+
+    Cells are ``aud.matrix`` (framework order), on a diverging red-blue scale fixed to [-1, 1] and
+    centred on 0 (ColorBrewer RdBu, colour-blind safe); NaN cells grey. Thick rules separate the
+    pillars, whose names run along the top; values in the tooltip (and in the cells up to 24
+    indicators).
+    """
+    fw = aud.framework
+    leaves = list(aud.matrix.index)
+    n = len(leaves)
+    blocks = _blocks(fw)
+    pillar_of = {leaf: g for g, ls in blocks for leaf in ls}
+    names = [fw.name(i, lang) for i in leaves]
+    M = aud.matrix.to_numpy(float)
+    N = None
+    if hasattr(aud, "correlations") and len(aud.correlations):
+        N = {(r.a, r.b): int(r.n) for r in aud.correlations.itertuples(index=False)}
+    rows = []
+    for i, a in enumerate(leaves):
+        for j, b in enumerate(leaves):
+            r = M[i, j]
+            npair = N.get((a, b), N.get((b, a))) if N is not None and i != j else None
+            rows.append({"x": j, "x2": j + 1, "y": i, "y2": i + 1, "r": None if not np.isfinite(r) else float(r),
+                         "label": _short(r), "a": names[i], "b": names[j],
+                         "pa": fw.name(pillar_of[a], lang), "pb": fw.name(pillar_of[b], lang),
+                         "n": npair, "ok": bool(np.isfinite(r)), "dark": bool(np.isfinite(r) and abs(r) > 0.6)})
+    cells = pd.DataFrame(rows)
+    strip = 1.2
+    ticks = [k + 0.5 for k in range(n)]
+    expr = f"{_js_list(names)}[floor(datum.value)]"
+    xs = alt.Scale(domain=[0, n], nice=False, zero=False)
+    ys = alt.Scale(domain=[-strip, n], reverse=True, nice=False, zero=False)
+    x_axis = alt.Axis(values=ticks, labelExpr=expr, labelAngle=-50, labelAlign="right", labelLimit=150,
+                      labelOverlap=False, grid=False, domain=False, ticks=False, labelFontSize=11, title=None)
+    y_axis = alt.Axis(values=ticks, labelExpr=expr, labelLimit=170, labelOverlap=False, grid=False, domain=False,
+                      ticks=False, labelFontSize=11, title=None)
+
+    def X(field):  # every layer states the same scale and axis, so that they merge into one
+        return alt.X(field, scale=xs, axis=x_axis, title=None)
+
+    def Y(field):
+        return alt.Y(field, scale=ys, axis=y_axis, title=None)
+
+    tip = [alt.Tooltip("a:N", title=t("au.heatmap.a", lang)), alt.Tooltip("pa:N", title=t("au.heatmap.pa", lang)),
+           alt.Tooltip("b:N", title=t("au.heatmap.b", lang)), alt.Tooltip("pb:N", title=t("au.heatmap.pb", lang)),
+           alt.Tooltip("r:Q", title=t("au.heatmap.r", lang), format=".3f"),
+           alt.Tooltip("n:Q", title=t("au.heatmap.n", lang))]
+    base = alt.Chart(cells)
+    gaps = base.transform_filter("!datum.ok").mark_rect(color="#d9d9d9", stroke="white", strokeWidth=0.5).encode(
+        x=X("x:Q"), x2="x2:Q", y=Y("y:Q"), y2="y2:Q", tooltip=tip)
+    rect = base.transform_filter("datum.ok").mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=X("x:Q"), x2="x2:Q", y=Y("y:Q"), y2="y2:Q",
+        color=alt.Color("r:Q", title=t("au.heatmap.r", lang),
+                        scale=alt.Scale(scheme="redblue", domain=[-1, 1], domainMid=0),
+                        legend=alt.Legend(orient="right", gradientLength=220, values=[-1, -0.5, 0, 0.5, 1])),
+        tooltip=tip)
+    layers = [gaps, rect]
+    if n <= 24:
+        cells["xc"], cells["yc"] = cells["x"] + 0.5, cells["y"] + 0.5
+        layers.append(alt.Chart(cells).mark_text(fontSize=9).encode(
+            x=X("xc:Q"), y=Y("yc:Q"), text="label:N",
+            color=alt.condition("datum.dark", alt.value("white"), alt.value("#222222")), tooltip=tip))
+    # pillar separators and names along the top
+    bounds, start, heads = [], 0, []
+    for k, (g, ls) in enumerate(blocks):
+        heads.append({"x": start, "x2": start + len(ls), "xc": start + len(ls) / 2, "name": fw.name(g, lang),
+                      "y": -strip + 0.05, "y2": -0.1, "yc": -strip / 2 - 0.05, "shade": k % 2,
+                      "limit": max(24, 26 * len(ls) - 4)})
+        start += len(ls)
+        if start < n:
+            bounds.append(start)
+    if bounds:
+        sep = pd.DataFrame({"b": bounds, "lo": 0, "hi": n})
+        layers.append(alt.Chart(sep).mark_rule(color="#222222", strokeWidth=2).encode(
+            x=X("b:Q"), y=Y("lo:Q"), y2="hi:Q"))
+        layers.append(alt.Chart(sep).mark_rule(color="#222222", strokeWidth=2).encode(
+            y=Y("b:Q"), x=X("lo:Q"), x2="hi:Q"))
+    hd = pd.DataFrame(heads)
+    layers.append(alt.Chart(hd).mark_rect(stroke="white", strokeWidth=1).encode(
+        x=X("x:Q"), x2="x2:Q", y=Y("y:Q"), y2="y2:Q",
+        color=alt.condition("datum.shade == 0", alt.value("#e8e8e8"), alt.value("#f5f5f5")),
+        tooltip=[alt.Tooltip("name:N", title=t("col.pillar", lang))]))
+    for k in range(len(hd)):  # one text layer per block: each gets its own width limit
+        layers.append(alt.Chart(hd.iloc[[k]]).mark_text(fontSize=11, fontWeight="bold",
+                                                        limit=float(hd["limit"].iloc[k])).encode(
+            x=X("xc:Q"), y=Y("yc:Q"), text="name:N"))
+    cell = 26 if n <= 20 else max(12, int(520 / n))
+    method = t("au.corr." + aud.method, lang)
+    return alt.layer(*layers).properties(height=int(cell * (n + strip)), autosize=_FIT_X,
+                                         title=t("au.heatmap.title", lang, method=method))
+
+
+def audit_matrix_table(aud, ds, lang: str) -> pd.DataFrame:
+    """The correlation matrix with names in ``lang`` (rows and columns in framework order)."""
+    fw = aud.framework
+    names = [fw.name(i, lang) for i in aud.matrix.index]
+    out = pd.DataFrame(aud.matrix.to_numpy(float).round(4), columns=names)
+    out.insert(0, t("col.indicator", lang), names)
+    return out
+
+
+def audit_reliability_table(aud, ds, lang: str) -> pd.DataFrame:
+    """Per aggregate (the index first: its alpha is that of its pillars): parts, Cronbach's alpha,
+    the first component's share, and the engine's note where one of them is undefined (the column
+    only when some note exists)."""
+    fw = aud.framework
+    rel = aud.reliability
+    out = pd.DataFrame({
+        t("au.col.node", lang): [fw.name(n, lang) for n in rel["node"]],
+        t("au.col.children", lang): rel["n_children"].astype(int).to_numpy(),
+        t("au.col.alpha", lang): rel["alpha"].astype(float).round(3).to_numpy(),
+        t("au.col.pc1", lang): rel["pc1_share"].astype(float).round(3).to_numpy(),
+    })
+    notes = rel["note_zh" if lang == "zh" else "note_en"].fillna("")
+    if (notes != "").any():
+        out[t("au.col.note", lang)] = notes.to_numpy()
+    return out
+
+
+def audit_parents_table(aud, ds, lang: str) -> pd.DataFrame:
+    """Every element with its parent and with the index (the audit's correlation method)."""
+    fw = aud.framework
+    p = aud.parents
+    return pd.DataFrame({
+        t("au.col.element", lang): [fw.name(n, lang) for n in p["node"]],
+        t("au.col.level", lang): [_level(fw, n, lang) for n in p["node"]],
+        t("au.col.parent", lang): [fw.name(n, lang) for n in p["parent"]],
+        t("au.col.r_parent", lang): p["r"].astype(float).round(3).to_numpy(),
+        t("au.col.r_index", lang): p["r_index"].astype(float).round(3).to_numpy(),
+    })
+
+
+def audit_metrics(aud, mt, ds, lang: str) -> dict:
+    """The page's headline numbers: flag count, lowest alpha (and where), largest removal shift,
+    robust regions (``mt`` may be None)."""
+    fw = aud.framework
+    rel = aud.reliability.dropna(subset=["alpha"])
+    low = rel.loc[rel["alpha"].idxmin()] if len(rel) else None
+    shifts = aud.removal["max_abs_rank_shift"].dropna()
+    out = {"flags": int(len(aud.flags)),
+           "alpha": None if low is None else float(low["alpha"]),
+           "alpha_node": None if low is None else fw.name(low["node"], lang),
+           "max_shift": None if shifts.empty else int(shifts.max())}
+    if mt is not None:
+        out["robust"] = int(mt.summary["robust"].sum())
+        out["regions"] = int(len(mt.summary))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# importance
+# --------------------------------------------------------------------------------------------
+def _importance_frame(aud, lang: str) -> pd.DataFrame:
+    fw = aud.framework
+    imp = aud.importance.copy()
+    imp["name"] = [fw.name(n, lang) for n in imp["node"]]
+    imp["level"] = [_group_label(fw, g, lang) for g in imp["group"]]
+    flagged = set(aud.flags.loc[aud.flags["kind"] == "importance", "node"])
+    imp["flagged"] = [n in flagged for n in imp["node"]]
+    return imp
+
+
+def audit_importance_levels(aud, ds, lang: str) -> list[str]:
+    """The levels of the importance chart, in drawing order: pillars, deeper levels, indicators."""
+    return sorted(aud.importance["group"].unique(), key=lambda g: (g == "indicators", str(g)))
+
+
+def audit_importance_chart(aud, ds, lang: str, group: str) -> alt.LayerChart:
+    """One level (``group`` of ``aud.importance``: "depth 1" = pillars, ..., "indicators"): the
+    nominal weight share, the r² share and the first-order share of each element, as dots joined by
+    a line from nominal to first-order; flagged elements' names in bold. Shares within the level,
+    as the flags use them."""
+    imp = _importance_frame(aud, lang)
+    m_nom, m_r2, m_s = t("au.m.nominal", lang), t("au.m.r2", lang), t("au.m.s", lang)
+    measures = [m_nom, m_r2, m_s]
+    colour = alt.Color("measure:N", title=t("au.importance.measure", lang),
+                       scale=alt.Scale(domain=measures, range=[AUDIT_INK["nominal"], AUDIT_INK["r2"], AUDIT_INK["s"]]),
+                       legend=alt.Legend(orient="top", labelLimit=260))
+    shape = alt.Shape("measure:N", scale=alt.Scale(domain=measures, range=["circle", "square", "diamond"]))
+    sub = imp[imp["group"] == group]
+    names = list(sub["name"])
+    bold = [nm for nm, f in zip(sub["name"], sub["flagged"]) if f]
+    long = pd.concat([
+        pd.DataFrame({"name": sub["name"], "measure": m_nom, "share": sub["nominal_share"]}),
+        pd.DataFrame({"name": sub["name"], "measure": m_r2, "share": sub["r2_share"]}),
+        pd.DataFrame({"name": sub["name"], "measure": m_s, "share": sub["first_order_share"]}),
+    ]).dropna(subset=["share"])
+    info = sub[["name", "nominal_weight", "r2", "first_order", "ratio"]]
+    long = long.merge(info, on="name", how="left")
+    tip = [alt.Tooltip("name:N", title=t("au.col.element", lang)),
+           alt.Tooltip("measure:N", title=t("au.importance.measure", lang)),
+           alt.Tooltip("share:Q", title=t("au.importance.share", lang), format=".1%"),
+           alt.Tooltip("nominal_weight:Q", title=t("au.col.nominal_pct", lang), format=".1%"),
+           alt.Tooltip("r2:Q", title=t("au.col.r2", lang), format=".3f"),
+           alt.Tooltip("first_order:Q", title=t("au.col.s", lang), format=".3f"),
+           alt.Tooltip("ratio:Q", title=t("au.col.ratio", lang), format=".2f")]
+    test = f"indexof({_js_list(bold)}, datum.value) >= 0"
+    yax = alt.Axis(labelLimit=200, labelFontWeight=alt.ExprRef(f"{test} ? 'bold' : 'normal'"),
+                   labelColor=alt.ExprRef(f"{test} ? '{AUDIT_INK['s']}' : '#333333'"))
+    y = alt.Y("name:N", sort=names, title=None, axis=yax)
+    xmax = float(np.nanmax(long["share"].to_numpy(float))) if len(long) else 1.0
+    xs = alt.Scale(domain=[0, max(0.05, xmax * 1.08)], nice=False)
+    xa = alt.Axis(format="%", title=t("au.importance.share", lang))
+    seg = sub[["name", "nominal_share", "first_order_share"]].dropna()
+    line = alt.Chart(seg).mark_rule(color="#999999", strokeWidth=2).encode(
+        y=y, x=alt.X("nominal_share:Q", scale=xs, axis=xa), x2="first_order_share:Q")
+    dots = alt.Chart(long).mark_point(filled=True, size=70, opacity=0.95).encode(
+        y=y, x=alt.X("share:Q", scale=xs, axis=xa), color=colour, shape=shape, tooltip=tip)
+    title = t("au.importance.title", lang, level=_group_label(aud.framework, group, lang))
+    return (line + dots).properties(height=26 * len(names), autosize=_FIT_X, title=title)
+
+
+def audit_importance_table(aud, ds, lang: str) -> pd.DataFrame:
+    """Nominal weight, r², first-order S, their shares within the level and the ratio."""
+    imp = _importance_frame(aud, lang)
+    return pd.DataFrame({
+        t("au.col.element", lang): imp["name"].to_numpy(),
+        t("au.col.level", lang): imp["level"].to_numpy(),
+        t("au.col.nominal_pct", lang): (imp["nominal_weight"] * 100).round(2).to_numpy(),
+        t("au.col.r2", lang): imp["r2"].round(3).to_numpy(),
+        t("au.col.s", lang): imp["first_order"].round(3).to_numpy(),
+        t("au.col.nominal_share", lang): (imp["nominal_share"] * 100).round(1).to_numpy(),
+        t("au.col.r2_share", lang): (imp["r2_share"] * 100).round(1).to_numpy(),
+        t("au.col.s_share", lang): (imp["first_order_share"] * 100).round(1).to_numpy(),
+        t("au.col.ratio", lang): imp["ratio"].round(2).to_numpy(),
+    })
+
+
+# --------------------------------------------------------------------------------------------
+# removal
+# --------------------------------------------------------------------------------------------
+def audit_removal_table(aud, ds, lang: str) -> pd.DataFrame:
+    """Per element (pillars first, then each deeper level; framework order within a level): the
+    mean and the largest absolute change of the index rank when it is removed. ``Parent`` is left
+    blank under the index itself; ``Removed with it`` (the ancestor weighted 0 instead of an only
+    child) is shown only when some element needs it."""
+    fw = aud.framework
+    rm = aud.removal.copy()
+    rm["_leaf"] = [fw.is_leaf(n) for n in rm["node"]]
+    rm = rm.sort_values(["_leaf", "depth"], kind="stable")
+    out = pd.DataFrame({
+        t("au.col.element", lang): [fw.name(n, lang) for n in rm["node"]],
+        t("au.col.level", lang): [_level(fw, n, lang) for n in rm["node"]],
+        t("au.col.parent", lang): ["" if fw.parent(n) == fw.root else fw.name(fw.parent(n), lang) for n in rm["node"]],
+    })
+    removed = [fw.name(r, lang) if r and r != n else "" for n, r in zip(rm["node"], rm["removed"])]
+    if any(removed):
+        out[t("au.col.removed", lang)] = removed
+    out[t("au.col.mean_shift", lang)] = rm["mean_abs_rank_shift"].astype(float).round(2).to_numpy()
+    out[t("au.col.max_shift", lang)] = rm["max_abs_rank_shift"].astype(float).round().astype("Int64").to_numpy()
+    return out
+
+
+def audit_removal_regions(aud, ds, lang: str, node: str) -> pd.DataFrame:
+    """The regions whose index rank changes when ``node`` is removed, biggest change first
+    (empty when nobody moves or the node cannot be removed)."""
+    base = aud.result.ranks[aud.framework.root]
+    after = aud.removal_ranks[node].reindex(base.index)
+    ok = after.notna()
+    move = (base - after)[ok]
+    keep = move[move != 0].index
+    out = pd.DataFrame({
+        t("col.region", lang): [region_name(ds, r, lang) for r in keep],
+        t("au.col.rank_now", lang): base[keep].astype(int).to_numpy(),
+        t("au.col.rank_without", lang): after[keep].astype(int).to_numpy(),
+        t("au.col.rank_move", lang): move[keep].astype(int).to_numpy(),
+    })
+    return out.iloc[np.argsort(-np.abs(out[t("au.col.rank_move", lang)].to_numpy()), kind="stable")].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# flags
+# --------------------------------------------------------------------------------------------
+def _flag_kind(kind: str, th, lang: str) -> str:
+    """A kind of flag in words, with its threshold."""
+    return t("au.flag." + kind, lang, weak=f"{th.weak:g}", collinear=f"{th.collinear:g}", alpha=f"{th.alpha:g}",
+             f=f"{th.importance:g}")
+
+
+def audit_flag_groups(aud, ds, lang: str) -> list[tuple[str, str, list[str]]]:
+    """``[(kind, title with threshold and count, [messages])]`` in :data:`FLAG_KINDS` order; the
+    messages are the engine's ``message_zh`` / ``message_en``."""
+    col = "message_zh" if lang == "zh" else "message_en"
+    out = []
+    for kind in FLAG_KINDS:
+        msgs = list(aud.flags.loc[aud.flags["kind"] == kind, col])
+        if msgs:
+            out.append((kind, t("au.flag.count", lang, kind=_flag_kind(kind, aud.thresholds, lang), n=len(msgs)), msgs))
+    return out
+
+
+def audit_flags_table(aud, ds, lang: str) -> pd.DataFrame:
+    """Every flag: kind (in words), elements, value, threshold, message."""
+    fw = aud.framework
+    f = aud.flags
+    th = aud.thresholds
+
+    def other(o):
+        return fw.name(o, lang) if o in fw.ids else _group_label(fw, o, lang) if o else ""
+
+    kinds = {k: _flag_kind(k, th, lang) for k in FLAG_KINDS}
+    return pd.DataFrame({
+        t("au.col.kind", lang): [kinds.get(k, k) for k in f["kind"]],
+        t("au.col.element", lang): [fw.name(n, lang) for n in f["node"]],
+        t("au.col.parent", lang): [other(o) for o in f["other"]],
+        t("au.col.value", lang): f["value"].astype(float).round(3).to_numpy(),
+        t("au.col.threshold", lang): f["threshold"].astype(float).to_numpy(),
+        t("au.col.message", lang): f["message_zh" if lang == "zh" else "message_en"].to_numpy(),
+    })
+
+
+# --------------------------------------------------------------------------------------------
+# methods
+# --------------------------------------------------------------------------------------------
+def methods_label(method: str, lang: str) -> str:
+    return t("au.method." + method, lang)
+
+
+def _band_frame(mt, ds, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per region, per region × method) frames of the band chart, regions by the index's rank."""
+    s = mt.summary
+    rank0 = mt.ranks["report"] if "report" in mt.ranks else s["median_rank"]
+    order = sorted(s.index, key=lambda r: (rank0[r] if np.isfinite(rank0[r]) else np.inf, list(s.index).index(r)))
+    k = mt.robust_range
+    reg = pd.DataFrame({
+        "region": order,
+        "name": [region_name(ds, r, lang) for r in order],
+        "index_rank": [rank0[r] for r in order],
+        "best": [s.at[r, "best_rank"] for r in order],
+        "worst": [s.at[r, "worst_rank"] for r in order],
+        "robust": [bool(s.at[r, "robust"]) for r in order],
+    })
+    reg["status"] = np.where(reg["robust"], t("au.band.robust", lang, k=k), t("au.band.dependent", lang, k=k))
+    reg["range"] = [f"{int(b)}–{int(w)}" if np.isfinite(b) and np.isfinite(w) else ""
+                    for b, w in zip(reg["best"], reg["worst"])]
+    rows = []
+    for m in mt.methods:
+        for r in order:
+            v = mt.ranks.at[r, m]
+            if np.isfinite(v):
+                rows.append({"region": r, "name": region_name(ds, r, lang), "method": methods_label(m, lang),
+                             "key": m, "rank": int(v)})
+    pts = pd.DataFrame(rows, columns=["region", "name", "method", "key", "rank"])
+    return reg, pts
+
+
+def methods_band_chart(mt, ds, lang: str) -> alt.LayerChart:
+    """Every region a row, sorted by the index's rank: a band from its best to its worst rank over
+    the methods (orange when wider than the robust range), a dot per method (colour and shape; click
+    the legend to highlight one), a black tick at the index's own rank, and the range written after
+    the band of a method-dependent region (whose name is bold)."""
+    reg, pts = _band_frame(mt, ds, lang)
+    n = len(reg)
+    k = mt.robust_range
+    names = list(reg["name"])
+    dependent = list(reg.loc[~reg["robust"], "name"])
+    test = f"indexof({_js_list(dependent)}, datum.value) >= 0"
+    y = alt.Y("name:N", sort=names, title=None,
+              axis=alt.Axis(labelFontWeight=alt.ExprRef(f"{test} ? 'bold' : 'normal'"),
+                            labelColor=alt.ExprRef(f"{test} ? '{AUDIT_INK['dependent_text']}' : '#333333'"),
+                            labelLimit=160, labelOverlap=False))
+    values = sorted({1, *range(5, n + 1, 5)} | ({n} if n % 5 == 0 or n % 5 >= 3 or n < 5 else set()))
+    x_scale = alt.Scale(domain=[0.5, n + max(2.5, n * 0.1)], nice=False, zero=False)
+    x_axis = alt.Axis(values=values, title=t("au.band.x", lang), grid=True)
+
+    def X(field):  # the same scale and axis in every layer, so that they merge into one
+        return alt.X(field, scale=x_scale, axis=x_axis)
+
+    tip_band = [alt.Tooltip("name:N", title=t("col.region", lang)),
+                alt.Tooltip("index_rank:Q", title=methods_label("report", lang)),
+                alt.Tooltip("best:Q", title=t("au.col.best", lang)),
+                alt.Tooltip("worst:Q", title=t("au.col.worst", lang)),
+                alt.Tooltip("status:N", title=t("au.band.legend", lang))]
+    statuses = [t("au.band.robust", lang, k=k), t("au.band.dependent", lang, k=k)]
+    status = alt.Color("status:N", title=t("au.band.legend", lang),
+                       scale=alt.Scale(domain=statuses, range=[AUDIT_INK["robust"], AUDIT_INK["dependent"]]),
+                       legend=alt.Legend(orient="top", labelLimit=320, symbolType="square", symbolSize=160))
+    band = alt.Chart(reg).mark_bar(height=12, cornerRadius=6).encode(
+        y=y, x=X("best:Q"), x2="worst:Q", color=status, tooltip=tip_band)
+    # a zero-width band (every method agrees) still shows, as a pill
+    same = alt.Chart(reg).transform_filter("datum.best == datum.worst").mark_point(
+        shape="circle", size=150, filled=True, opacity=1).encode(y=y, x=X("best:Q"), color=status, tooltip=tip_band)
+    others = [m for m in mt.methods if m != "report" and m in METHOD_MARKS]
+    labels = [methods_label(m, lang) for m in others]
+    sel = alt.selection_point(fields=["method"], bind="legend", name="au_method")
+    tip_pt = [alt.Tooltip("name:N", title=t("col.region", lang)),
+              alt.Tooltip("method:N", title=t("au.band.method", lang)),
+              alt.Tooltip("rank:Q", title=t("col.rank", lang))]
+    dots = alt.Chart(pts[pts["key"] != "report"]).mark_point(filled=True, size=42, strokeWidth=0).encode(
+        y=y, x=X("rank:Q"),
+        color=alt.Color("method:N", title=t("au.band.method", lang),
+                        scale=alt.Scale(domain=labels, range=[METHOD_MARKS[m][0] for m in others]),
+                        legend=alt.Legend(orient="right", symbolSize=90, labelLimit=220)),
+        shape=alt.Shape("method:N", scale=alt.Scale(domain=labels, range=[METHOD_MARKS[m][1] for m in others])),
+        opacity=alt.condition(sel, alt.value(0.95), alt.value(0.1)),
+        tooltip=tip_pt).add_params(sel)
+    tick = alt.Chart(pts[pts["key"] == "report"]).mark_tick(color="black", thickness=3, size=18).encode(
+        y=y, x=X("rank:Q"), tooltip=tip_pt)
+    text = alt.Chart(reg[~reg["robust"]]).mark_text(align="left", dx=8, fontSize=11, fontWeight="bold",
+                                                    color=AUDIT_INK["dependent_text"]).encode(
+        y=y, x=X("worst:Q"), text="range:N")
+    # the band and its pill share one colour scale; the dots have their own
+    chart = alt.layer(alt.layer(band, same), dots, tick, text).resolve_scale(color="independent", shape="independent")
+    return chart.properties(height=21 * n, autosize=_FIT_X, title=t("au.band.title", lang))
+
+
+def methods_rank_table(mt, ds, lang: str) -> pd.DataFrame:
+    """Per region (by the index's rank): its rank under every method, best, worst, range, robust."""
+    reg, _ = _band_frame(mt, ds, lang)
+    out = pd.DataFrame({t("col.region", lang): reg["name"].to_numpy()})
+    for m in mt.methods:
+        out[methods_label(m, lang)] = mt.ranks[m].reindex(reg["region"]).astype("Int64").to_numpy()
+    out[t("au.col.best", lang)] = reg["best"].astype("Int64").to_numpy()
+    out[t("au.col.worst", lang)] = reg["worst"].astype("Int64").to_numpy()
+    out[t("au.col.range", lang)] = (reg["worst"] - reg["best"]).astype("Int64").to_numpy()
+    out[t("au.col.robust", lang)] = [t("au.yes" if r else "au.no", lang) for r in reg["robust"]]
+    return out
+
+
+def methods_agreement_table(mt, ds, lang: str) -> pd.DataFrame:
+    """Each method against the index itself: Spearman, Kendall's tau-b, largest and mean absolute
+    rank change."""
+    if "report" not in mt.methods:
+        return pd.DataFrame()
+    base = mt.ranks["report"]
+    rows = []
+    for m in mt.methods:
+        if m == "report":
+            continue
+        d = (mt.ranks[m] - base).abs().dropna()
+        rows.append({t("au.col.method", lang): methods_label(m, lang),
+                     t("au.col.spearman", lang): _round(mt.spearman.at["report", m], 3),
+                     t("au.col.kendall", lang): _round(mt.kendall.at["report", m], 3),
+                     t("au.col.max_change", lang): int(d.max()) if len(d) else None,
+                     t("au.col.mean_change", lang): round(float(d.mean()), 2) if len(d) else None})
+    return pd.DataFrame(rows)
+
+
+def methods_weights_table(mt, ds, lang: str) -> pd.DataFrame:
+    """Global indicator weights (%) of the weighting methods (the index's, equal, entropy, CRITIC, PCA)."""
+    fw = mt.result.spec.framework
+    w = mt.weights
+    out = pd.DataFrame({t("col.indicator", lang): [fw.name(i, lang) for i in w.index],
+                        t("col.pillar", lang): [fw.name(fw.ancestor_at(i, 1), lang) if fw.depth(i) > 1 else ""
+                                                for i in w.index]})
+    for m in w.columns:
+        out[methods_label(m, lang)] = (w[m].to_numpy(float) * 100).round(2)
+    return out
+
+
+def methods_glossary(mt, ds, lang: str) -> pd.DataFrame:
+    """Each method: its name and one sentence on what it does."""
+    lo, hi = DEFAULT_BOD_BOUNDS
+    return pd.DataFrame({
+        t("au.col.method", lang): [methods_label(m, lang) for m in mt.methods],
+        t("au.col.what", lang): [t("au.what." + m, lang, lo=lo, hi=hi) if m == "bod_restricted" else t("au.what." + m, lang)
+                                 for m in mt.methods],
+    })
+
+
+def methods_glossary_md(mt, ds, lang: str) -> str:
+    """The glossary as a Markdown list (bold name, then the sentence)."""
+    g = methods_glossary(mt, ds, lang)
+    sep = "：" if lang == "zh" else ": "
+    return "\n".join(f"- **{audit_md_escape(a)}**{sep}{audit_md_escape(b)}" for a, b in g.itertuples(index=False))
+
+
+def methods_summary(mt, ds, lang: str, widest: int = 4) -> str:
+    """How many regions are robust, how many depend on the method, and the widest ranges."""
+    s = mt.summary
+    k, n = mt.robust_range, len(s)
+    dep = mt.method_dependent_regions
+    if not dep:
+        return t("au.methods.all_robust", lang, n=n, k=k)
+    sep = "、" if lang == "zh" else ", "
+    parts = [f"{region_name(ds, r, lang)} ({int(s.at[r, 'best_rank'])}–{int(s.at[r, 'worst_rank'])})"
+             if lang == "en" else f"{region_name(ds, r, lang)}（{int(s.at[r, 'best_rank'])}–{int(s.at[r, 'worst_rank'])}）"
+             for r in dep[:widest]]
+    return t("au.methods.summary", lang, robust=int(s["robust"].sum()), dep=len(dep),
+             widest=t("au.methods.widest", lang, list=sep.join(parts)))
+
+
+# --------------------------------------------------------------------------------------------
+# the workbook
+# --------------------------------------------------------------------------------------------
+def audit_workbook_tables(aud, mt, ds, lang: str, basis: str = "") -> dict:
+    """The audit's and the methods' tables, named for the sheets of an Excel workbook in ``lang``
+    (either may be None when it could not be computed)."""
+    out: dict = {}
+    if basis:
+        out[t("au.sheet.basis", lang)] = pd.DataFrame({t("au.sheet.basis", lang): [basis]})
+    if aud is not None:
+        out[t("au.sheet.reliability", lang)] = audit_reliability_table(aud, ds, lang)
+        out[t("au.sheet.matrix", lang)] = audit_matrix_table(aud, ds, lang)
+        out[t("au.sheet.parents", lang)] = audit_parents_table(aud, ds, lang)
+        out[t("au.sheet.importance", lang)] = audit_importance_table(aud, ds, lang)
+        out[t("au.sheet.removal", lang)] = audit_removal_table(aud, ds, lang)
+        out[t("au.sheet.flags", lang)] = audit_flags_table(aud, ds, lang)
+    if mt is not None:
+        out[t("au.sheet.ranks", lang)] = methods_rank_table(mt, ds, lang)
+        out[t("au.sheet.agreement", lang)] = methods_agreement_table(mt, ds, lang)
+        out[t("au.sheet.weights", lang)] = methods_weights_table(mt, ds, lang)
+    notes = (audit_notes(aud, ds, lang) if aud is not None else []) + (methods_notes(mt, ds, lang) if mt is not None else [])
+    if notes:
+        out[t("au.sheet.notes", lang)] = pd.DataFrame({t("au.sheet.notes", lang): notes})
+    return out
