@@ -429,7 +429,7 @@ def audit_removal_table(aud, ds, lang: str) -> pd.DataFrame:
     if any(removed):
         out[t("au.col.removed", lang)] = removed
     out[t("au.col.mean_shift", lang)] = rm["mean_abs_rank_shift"].astype(float).round(2).to_numpy()
-    out[t("au.col.max_shift", lang)] = rm["max_abs_rank_shift"].astype(float).round().astype("Int64").to_numpy()
+    out[t("au.col.max_shift", lang)] = rm["max_abs_rank_shift"].astype(float).round().astype("Int64").reset_index(drop=True)
     return out
 
 
@@ -633,18 +633,18 @@ def methods_weights_table(mt, ds, lang: str) -> pd.DataFrame:
 def methods_glossary(mt, ds, lang: str) -> pd.DataFrame:
     """Each method: its name and one sentence on what it does."""
     lo, hi = DEFAULT_BOD_BOUNDS
-    return pd.DataFrame({
-        t("au.col.method", lang): [methods_label(m, lang) for m in mt.methods],
-        t("au.col.what", lang): [t("au.what." + m, lang, lo=lo, hi=hi) if m == "bod_restricted" else t("au.what." + m, lang)
-                                 for m in mt.methods],
-    })
+    what = [t("au.what." + m, lang, lo=lo, hi=hi) if m == "bod_restricted" else t("au.what." + m, lang)
+            for m in mt.methods]
+    return pd.DataFrame({t("au.col.method", lang): [methods_label(m, lang) for m in mt.methods],
+                         t("au.col.what", lang): [w[:1].upper() + w[1:] for w in what]})
 
 
 def methods_glossary_md(mt, ds, lang: str) -> str:
     """The glossary as a Markdown list (bold name, then the sentence)."""
-    g = methods_glossary(mt, ds, lang)
+    lo, hi = DEFAULT_BOD_BOUNDS
     sep = "：" if lang == "zh" else ": "
-    return "\n".join(f"- **{audit_md_escape(a)}**{sep}{audit_md_escape(b)}" for a, b in g.itertuples(index=False))
+    return "\n".join(f"- **{audit_md_escape(methods_label(m, lang))}**{sep}"
+                     f"{audit_md_escape(t('au.what.' + m, lang, lo=lo, hi=hi))}" for m in mt.methods)
 
 
 def methods_summary(mt, ds, lang: str, widest: int = 4) -> str:
