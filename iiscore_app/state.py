@@ -541,14 +541,11 @@ def _audit_view(name: str, bkey: str, ckey: tuple, method: str, lang: str, extra
     from . import views
 
     obj = methods(_ev) if name.startswith("methods_") else audit(_ev, method)
-    out = getattr(views, name)(obj, _ev.b.ds, lang, *extra)
-    if hasattr(out, "to_dict") and name.endswith("_chart"):
-        return out.to_dict()
-    return out
+    return getattr(views, name)(obj, _ev.b.ds, lang, *extra)  # the charts are Vega-Lite dicts already
 
 
 def audit_view(name: str, ev: Eval, lang: str, *extra, method: str = "pearson"):
-    """``views.<name>(audit or methods, ds, lang, *extra)`` cached (charts as Vega-Lite specs);
+    """``views.<name>(audit or methods, ds, lang, *extra)`` cached (the charts are Vega-Lite specs);
     ``methods_*`` views get the methods, ``audit_*`` views the audit. Call only when
     :func:`audit` / :func:`methods` returned a result, not an error."""
     method = "" if name.startswith("methods_") else method  # the methods do not depend on it

@@ -66,7 +66,7 @@ if aud_err is None:
         c3.metric(t("au.m.robust", lang), f"{m['robust']} / {m['regions']}",
                   help=t("au.m.robust.help", lang, k=mt.robust_range))
     if m["max_shift"] is not None:
-        c4.metric(t("au.m.shift", lang), m["max_shift"])
+        c4.metric(t("au.m.shift", lang), m["max_shift"], help=t("au.m.shift.help", lang))
 
 # -- coherence ----------------------------------------------------------------------------------
 st.divider()

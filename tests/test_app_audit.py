@@ -474,9 +474,29 @@ def test_audit_views_leave_the_cached_audit_untouched():
             if hasattr(out, "to_dict"):
                 out.to_dict()
         for g in views.audit_importance_levels(a, ds, lang):
-            views.audit_importance_chart(a, ds, lang, g).to_dict()
+            views.audit_importance_chart(a, ds, lang, g)
         for node in a.removal["node"]:
             views.audit_removal_regions(a, ds, lang, node)
         views.audit_metrics(a, mt, ds, lang)
         views.audit_workbook_tables(a, mt, ds, lang, views.audit_basis(ev, lang))
     assert snapshot() == before
+
+
+def test_chart_specs_are_valid_vega_lite(engine):
+    """The page builds its specs without Altair's validation (it cost most of the build time): they
+    are checked here against the Vega-Lite schema Altair ships, in both languages, for the built-in
+    data and for a flat upload."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    ds, spec, a, mt = engine
+    flat_fw = iiscore.load_framework(FLAT)
+    flat_ds = iiscore.load_data(upload_data(FLAT, 6), flat_fw)
+    flat_spec = iiscore.Spec(framework=flat_fw, year=2023)
+    schema = load_schema()
+    for aud, m, d in ((a, mt, ds), (audit(flat_ds, flat_spec), compare_methods(flat_ds, flat_spec), flat_ds)):
+        for lang in ("zh", "en"):
+            specs = [views.audit_heatmap_chart(aud, d, lang), views.methods_band_chart(m, d, lang)]
+            specs += [views.audit_importance_chart(aud, d, lang, g) for g in views.audit_importance_levels(aud, d, lang)]
+            for s in specs:
+                validate_jsonschema(s, schema)

@@ -40,11 +40,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "au.m.robust": ("排名稳健的地区", "Regions with a robust rank"),
     "au.m.robust.help": ("十种方法下最好与最差名次相差不超过 {k} 位的地区数。",
                          "Regions whose best and worst rank over the methods are at most {k} places apart."),
-    "au.m.shift": ("移除单一要素的最大名次变动", "Largest rank change from removing one element"),
+    "au.m.shift": ("最大名次变动（移除一项）", "Largest rank shift (one removal)"),
+    "au.m.shift.help": ("逐一移除每个分项或指标（权重设为 0）后，任一地区指数名次变动的最大值。",
+                        "The most places any region's index rank moves when any one pillar or indicator is removed (weight 0)."),
     # correlation method
     "au.corr": ("相关系数", "Correlation"),
     "au.corr.pearson": ("皮尔逊（线性）", "Pearson (linear)"),
     "au.corr.spearman": ("斯皮尔曼（名次）", "Spearman (ranks)"),
+    "au.corr.short.pearson": ("皮尔逊", "Pearson"),
+    "au.corr.short.spearman": ("斯皮尔曼", "Spearman"),
     "au.corr.help": ("皮尔逊相关衡量线性关系；斯皮尔曼相关只看名次，不受极端值影响。两者均按两两完整的地区计算，不剔除“不显著”的值。",
                      "Pearson measures linear association; Spearman only looks at ranks and is not swayed by extreme values. "
                      "Both use the regions where each pair has values, with no masking of 'insignificant' values."),

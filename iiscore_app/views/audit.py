@@ -159,6 +159,29 @@ def _short(v) -> str:
 _FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
+class _Datasets:
+    """The data of one chart as named Vega-Lite datasets, put into the spec after Altair built it.
+
+    Altair's DataFrame path sanitises every frame of every layer (and wrapping inline values walks
+    every record), which took most of a chart's build time; here each frame is turned into records
+    once (NaN = null) and the layers refer to it by name. Every field's type is stated in the
+    encodings, so nothing needs inferring."""
+
+    def __init__(self, prefix: str):
+        self.prefix, self.frames = prefix, {}
+
+    def __call__(self, frame: pd.DataFrame) -> alt.NamedData:
+        name = f"{self.prefix}{len(self.frames)}"
+        self.frames[name] = frame
+        return alt.NamedData(name)
+
+    def spec(self, chart) -> dict:
+        out = chart.to_dict(validate=False)
+        out["datasets"] = {k: json.loads(f.to_json(orient="records", force_ascii=False, double_precision=15))
+                           for k, f in self.frames.items()}
+        return out
+
+
 def _js_list(values) -> str:
     return json.dumps([str(v) for v in values], ensure_ascii=False)
 
@@ -179,7 +202,7 @@ def _round(x, nd):
 # --------------------------------------------------------------------------------------------
 # coherence
 # --------------------------------------------------------------------------------------------
-def audit_heatmap_chart(aud, ds, lang: str) -> alt.LayerChart:
+def audit_heatmap_chart(aud, ds, lang: str) -> dict:
     """The indicators' correlation matrix as a heatmap grouped by pillar.
 
     Cells are ``aud.matrix`` (framework order), on a diverging red-blue scale fixed to [-1, 1] and
@@ -207,6 +230,9 @@ def audit_heatmap_chart(aud, ds, lang: str) -> alt.LayerChart:
                          "pa": fw.name(pillar_of[a], lang), "pb": fw.name(pillar_of[b], lang),
                          "n": npair, "ok": bool(np.isfinite(r)), "dark": bool(np.isfinite(r) and abs(r) > 0.6)})
     cells = pd.DataFrame(rows)
+    cells["xc"], cells["yc"] = cells["x"] + 0.5, cells["y"] + 0.5
+    _data = _Datasets("au_heat_")
+    cd = _data(cells)
     strip = 1.2
     ticks = [k + 0.5 for k in range(n)]
     expr = f"{_js_list(names)}[floor(datum.value)]"
@@ -227,49 +253,50 @@ def audit_heatmap_chart(aud, ds, lang: str) -> alt.LayerChart:
            alt.Tooltip("b:N", title=t("au.heatmap.b", lang)), alt.Tooltip("pb:N", title=t("au.heatmap.pb", lang)),
            alt.Tooltip("r:Q", title=t("au.heatmap.r", lang), format=".3f"),
            alt.Tooltip("n:Q", title=t("au.heatmap.n", lang))]
-    base = alt.Chart(cells)
+    base = alt.Chart(cd)
     gaps = base.transform_filter("!datum.ok").mark_rect(color="#d9d9d9", stroke="white", strokeWidth=0.5).encode(
-        x=X("x:Q"), x2="x2:Q", y=Y("y:Q"), y2="y2:Q", tooltip=tip)
+        x=X("x:Q"), x2=alt.X2(field="x2"), y=Y("y:Q"), y2=alt.Y2(field="y2"), tooltip=tip)
     rect = base.transform_filter("datum.ok").mark_rect(stroke="white", strokeWidth=0.5).encode(
-        x=X("x:Q"), x2="x2:Q", y=Y("y:Q"), y2="y2:Q",
+        x=X("x:Q"), x2=alt.X2(field="x2"), y=Y("y:Q"), y2=alt.Y2(field="y2"),
         color=alt.Color("r:Q", title=t("au.heatmap.r", lang),
                         scale=alt.Scale(scheme="redblue", domain=[-1, 1], domainMid=0),
-                        legend=alt.Legend(orient="right", gradientLength=220, values=[-1, -0.5, 0, 0.5, 1])),
+                        legend=alt.Legend(orient="top", direction="horizontal", gradientLength=200,
+                                          values=[-1, -0.5, 0, 0.5, 1])),
         tooltip=tip)
     layers = [gaps, rect]
     if n <= 24:
-        cells["xc"], cells["yc"] = cells["x"] + 0.5, cells["y"] + 0.5
-        layers.append(alt.Chart(cells).mark_text(fontSize=9).encode(
-            x=X("xc:Q"), y=Y("yc:Q"), text="label:N",
-            color=alt.condition("datum.dark", alt.value("white"), alt.value("#222222")), tooltip=tip))
+        # the values are written in the cells only where a cell is wide enough for ".95" (not on a phone)
+        layers.append(alt.Chart(cd).mark_text(fontSize=9, opacity=alt.ExprRef(f"width / {n} >= 21 ? 1 : 0")).encode(
+            x=X("xc:Q"), y=Y("yc:Q"), text=alt.Text(field="label", type="nominal"),
+            color=alt.ColorValue("#222222", condition={"test": "datum.dark", "value": "white"}), tooltip=tip))
     # pillar separators and names along the top
     bounds, start, heads = [], 0, []
     for k, (g, ls) in enumerate(blocks):
         heads.append({"x": start, "x2": start + len(ls), "xc": start + len(ls) / 2, "name": fw.name(g, lang),
                       "y": -strip + 0.05, "y2": -0.1, "yc": -strip / 2 - 0.05, "shade": k % 2,
-                      "limit": max(24, 26 * len(ls) - 4)})
+                      "k": len(ls)})
         start += len(ls)
         if start < n:
             bounds.append(start)
     if bounds:
         sep = pd.DataFrame({"b": bounds, "lo": 0, "hi": n})
-        layers.append(alt.Chart(sep).mark_rule(color="#222222", strokeWidth=2).encode(
-            x=X("b:Q"), y=Y("lo:Q"), y2="hi:Q"))
-        layers.append(alt.Chart(sep).mark_rule(color="#222222", strokeWidth=2).encode(
-            y=Y("b:Q"), x=X("lo:Q"), x2="hi:Q"))
+        layers.append(alt.Chart(_data(sep)).mark_rule(color="#222222", strokeWidth=2).encode(
+            x=X("b:Q"), y=Y("lo:Q"), y2=alt.Y2(field="hi")))
+        layers.append(alt.Chart(_data(sep)).mark_rule(color="#222222", strokeWidth=2).encode(
+            y=Y("b:Q"), x=X("lo:Q"), x2=alt.X2(field="hi")))
     hd = pd.DataFrame(heads)
-    layers.append(alt.Chart(hd).mark_rect(stroke="white", strokeWidth=1).encode(
-        x=X("x:Q"), x2="x2:Q", y=Y("y:Q"), y2="y2:Q",
-        color=alt.condition("datum.shade == 0", alt.value("#e8e8e8"), alt.value("#f5f5f5")),
+    layers.append(alt.Chart(_data(hd)).mark_rect(stroke="white", strokeWidth=1).encode(
+        x=X("x:Q"), x2=alt.X2(field="x2"), y=Y("y:Q"), y2=alt.Y2(field="y2"),
+        color=alt.ColorValue("#f5f5f5", condition={"test": "datum.shade == 0", "value": "#e8e8e8"}),
         tooltip=[alt.Tooltip("name:N", title=t("col.pillar", lang))]))
     for k in range(len(hd)):  # one text layer per block: each gets its own width limit
-        layers.append(alt.Chart(hd.iloc[[k]]).mark_text(fontSize=11, fontWeight="bold",
-                                                        limit=float(hd["limit"].iloc[k])).encode(
-            x=X("xc:Q"), y=Y("yc:Q"), text="name:N"))
+        width_px = alt.ExprRef(f"max(12, width / {n} * {int(hd['k'].iloc[k])} - 4)")  # the block's width
+        layers.append(alt.Chart(_data(hd.iloc[[k]])).mark_text(fontSize=11, fontWeight="bold", limit=width_px).encode(
+            x=X("xc:Q"), y=Y("yc:Q"), text=alt.Text(field="name", type="nominal")))
     cell = 26 if n <= 20 else max(12, int(520 / n))
-    method = t("au.corr." + aud.method, lang)
-    return alt.layer(*layers).properties(height=int(cell * (n + strip)), autosize=_FIT_X,
-                                         title=t("au.heatmap.title", lang, method=method))
+    method = t("au.corr.short." + aud.method, lang)
+    return _data.spec(alt.layer(*layers).properties(height=int(cell * (n + strip)), autosize=_FIT_X,
+                                                    title=t("au.heatmap.title", lang, method=method)))
 
 
 def audit_matrix_table(aud, ds, lang: str) -> pd.DataFrame:
@@ -347,7 +374,7 @@ def audit_importance_levels(aud, ds, lang: str) -> list[str]:
     return sorted(aud.importance["group"].unique(), key=lambda g: (g == "indicators", str(g)))
 
 
-def audit_importance_chart(aud, ds, lang: str, group: str) -> alt.LayerChart:
+def audit_importance_chart(aud, ds, lang: str, group: str) -> dict:
     """One level (``group`` of ``aud.importance``: "depth 1" = pillars, ..., "indicators"): the
     nominal weight share, the r² share and the first-order share of each element, as dots joined by
     a line from nominal to first-order; flagged elements' names in bold. Shares within the level,
@@ -384,12 +411,13 @@ def audit_importance_chart(aud, ds, lang: str, group: str) -> alt.LayerChart:
     xs = alt.Scale(domain=[0, max(0.05, xmax * 1.08)], nice=False)
     xa = alt.Axis(format="%", title=t("au.importance.share", lang))
     seg = sub[["name", "nominal_share", "first_order_share"]].dropna()
-    line = alt.Chart(seg).mark_rule(color="#999999", strokeWidth=2).encode(
-        y=y, x=alt.X("nominal_share:Q", scale=xs, axis=xa), x2="first_order_share:Q")
-    dots = alt.Chart(long).mark_point(filled=True, size=70, opacity=0.95).encode(
+    _data = _Datasets("au_imp_")
+    line = alt.Chart(_data(seg)).mark_rule(color="#999999", strokeWidth=2).encode(
+        y=y, x=alt.X("nominal_share:Q", scale=xs, axis=xa), x2=alt.X2(field="first_order_share"))
+    dots = alt.Chart(_data(long)).mark_point(filled=True, size=70, opacity=0.95).encode(
         y=y, x=alt.X("share:Q", scale=xs, axis=xa), color=colour, shape=shape, tooltip=tip)
     title = t("au.importance.title", lang, level=_group_label(aud.framework, group, lang))
-    return (line + dots).properties(height=26 * len(names), autosize=_FIT_X, title=title)
+    return _data.spec((line + dots).properties(height=26 * len(names), autosize=_FIT_X, title=title))
 
 
 def audit_importance_table(aud, ds, lang: str) -> pd.DataFrame:
@@ -422,14 +450,14 @@ def audit_removal_table(aud, ds, lang: str) -> pd.DataFrame:
     rm = rm.sort_values(["_leaf", "depth"], kind="stable")
     out = pd.DataFrame({
         t("au.col.element", lang): [fw.name(n, lang) for n in rm["node"]],
+        t("au.col.mean_shift", lang): rm["mean_abs_rank_shift"].astype(float).round(2).to_numpy(),
+        t("au.col.max_shift", lang): rm["max_abs_rank_shift"].astype(float).round().astype("Int64").reset_index(drop=True),
         t("au.col.level", lang): [_level(fw, n, lang) for n in rm["node"]],
         t("au.col.parent", lang): ["" if fw.parent(n) == fw.root else fw.name(fw.parent(n), lang) for n in rm["node"]],
     })
     removed = [fw.name(r, lang) if r and r != n else "" for n, r in zip(rm["node"], rm["removed"])]
     if any(removed):
         out[t("au.col.removed", lang)] = removed
-    out[t("au.col.mean_shift", lang)] = rm["mean_abs_rank_shift"].astype(float).round(2).to_numpy()
-    out[t("au.col.max_shift", lang)] = rm["max_abs_rank_shift"].astype(float).round().astype("Int64").reset_index(drop=True)
     return out
 
 
@@ -499,34 +527,34 @@ def methods_label(method: str, lang: str) -> str:
 
 
 def _band_frame(mt, ds, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per region, per region × method) frames of the band chart, regions by the index's rank."""
+    """(per region, per region × method) frames of the band chart, regions by the index's rank
+    (ties and a missing index rank in data order)."""
     s = mt.summary
     rank0 = mt.ranks["report"] if "report" in mt.ranks else s["median_rank"]
-    order = sorted(s.index, key=lambda r: (rank0[r] if np.isfinite(rank0[r]) else np.inf, list(s.index).index(r)))
+    order = list(rank0.fillna(np.inf).sort_values(kind="stable").index)
     k = mt.robust_range
+    names = {r: region_name(ds, r, lang) for r in order}
+    sub = s.loc[order]
     reg = pd.DataFrame({
         "region": order,
-        "name": [region_name(ds, r, lang) for r in order],
-        "index_rank": [rank0[r] for r in order],
-        "best": [s.at[r, "best_rank"] for r in order],
-        "worst": [s.at[r, "worst_rank"] for r in order],
-        "robust": [bool(s.at[r, "robust"]) for r in order],
+        "name": [names[r] for r in order],
+        "index_rank": rank0.loc[order].to_numpy(float),
+        "best": sub["best_rank"].to_numpy(float),
+        "worst": sub["worst_rank"].to_numpy(float),
+        "robust": sub["robust"].astype(bool).to_numpy(),
     })
     reg["status"] = np.where(reg["robust"], t("au.band.robust", lang, k=k), t("au.band.dependent", lang, k=k))
     reg["range"] = [f"{int(b)}–{int(w)}" if np.isfinite(b) and np.isfinite(w) else ""
                     for b, w in zip(reg["best"], reg["worst"])]
-    rows = []
-    for m in mt.methods:
-        for r in order:
-            v = mt.ranks.at[r, m]
-            if np.isfinite(v):
-                rows.append({"region": r, "name": region_name(ds, r, lang), "method": methods_label(m, lang),
-                             "key": m, "rank": int(v)})
-    pts = pd.DataFrame(rows, columns=["region", "name", "method", "key", "rank"])
+    long = mt.ranks.loc[order, list(mt.methods)].rename_axis("region").reset_index().melt(
+        id_vars="region", var_name="key", value_name="rank").dropna(subset=["rank"])
+    pts = pd.DataFrame({"region": long["region"].to_numpy(), "name": long["region"].map(names).to_numpy(),
+                        "method": long["key"].map(lambda m: methods_label(m, lang)).to_numpy(),
+                        "key": long["key"].to_numpy(), "rank": long["rank"].astype(int).to_numpy()})
     return reg, pts
 
 
-def methods_band_chart(mt, ds, lang: str) -> alt.LayerChart:
+def methods_band_chart(mt, ds, lang: str) -> dict:
     """Every region a row, sorted by the index's rank: a band from its best to its worst rank over
     the methods (orange when wider than the robust range), a dot per method (colour and shape; click
     the legend to highlight one), a black tick at the index's own rank, and the range written after
@@ -556,11 +584,14 @@ def methods_band_chart(mt, ds, lang: str) -> alt.LayerChart:
     statuses = [t("au.band.robust", lang, k=k), t("au.band.dependent", lang, k=k)]
     status = alt.Color("status:N", title=t("au.band.legend", lang),
                        scale=alt.Scale(domain=statuses, range=[AUDIT_INK["robust"], AUDIT_INK["dependent"]]),
-                       legend=alt.Legend(orient="top", labelLimit=320, symbolType="square", symbolSize=160))
-    band = alt.Chart(reg).mark_bar(height=12, cornerRadius=6).encode(
-        y=y, x=X("best:Q"), x2="worst:Q", color=status, tooltip=tip_band)
+                       legend=alt.Legend(orient="top", direction="vertical", labelLimit=320, symbolType="square",
+                                         symbolSize=160))
+    _data = _Datasets("au_band_")
+    rd = _data(reg)
+    band = alt.Chart(rd).mark_bar(height=12, cornerRadius=6).encode(
+        y=y, x=X("best:Q"), x2=alt.X2(field="worst"), color=status, tooltip=tip_band)
     # a zero-width band (every method agrees) still shows, as a pill
-    same = alt.Chart(reg).transform_filter("datum.best == datum.worst").mark_point(
+    same = alt.Chart(rd).transform_filter("datum.best == datum.worst").mark_point(
         shape="circle", size=150, filled=True, opacity=1).encode(y=y, x=X("best:Q"), color=status, tooltip=tip_band)
     others = [m for m in mt.methods if m != "report" and m in METHOD_MARKS]
     labels = [methods_label(m, lang) for m in others]
@@ -568,22 +599,24 @@ def methods_band_chart(mt, ds, lang: str) -> alt.LayerChart:
     tip_pt = [alt.Tooltip("name:N", title=t("col.region", lang)),
               alt.Tooltip("method:N", title=t("au.band.method", lang)),
               alt.Tooltip("rank:Q", title=t("col.rank", lang))]
-    dots = alt.Chart(pts[pts["key"] != "report"]).mark_point(filled=True, size=42, strokeWidth=0).encode(
+    dots = alt.Chart(_data(pts[pts["key"] != "report"])).mark_point(filled=True, size=42, strokeWidth=0).encode(
         y=y, x=X("rank:Q"),
         color=alt.Color("method:N", title=t("au.band.method", lang),
                         scale=alt.Scale(domain=labels, range=[METHOD_MARKS[m][0] for m in others]),
-                        legend=alt.Legend(orient="right", symbolSize=90, labelLimit=220)),
+                        # one column on a phone, three on a wider screen ("width" is the plot's width)
+                        legend=alt.Legend(orient="bottom", columns=alt.ExprRef("width < 420 ? 1 : 3"), symbolSize=90,
+                                          labelLimit=240, columnPadding=16)),
         shape=alt.Shape("method:N", scale=alt.Scale(domain=labels, range=[METHOD_MARKS[m][1] for m in others])),
-        opacity=alt.condition(sel, alt.value(0.95), alt.value(0.1)),
+        opacity=alt.OpacityValue(0.1, condition={"param": sel.name, "value": 0.95}),
         tooltip=tip_pt).add_params(sel)
-    tick = alt.Chart(pts[pts["key"] == "report"]).mark_tick(color="black", thickness=3, size=18).encode(
+    tick = alt.Chart(_data(pts[pts["key"] == "report"])).mark_tick(color="black", thickness=3, size=18).encode(
         y=y, x=X("rank:Q"), tooltip=tip_pt)
-    text = alt.Chart(reg[~reg["robust"]]).mark_text(align="left", dx=8, fontSize=11, fontWeight="bold",
+    text = alt.Chart(_data(reg[~reg["robust"]])).mark_text(align="left", dx=8, fontSize=11, fontWeight="bold",
                                                     color=AUDIT_INK["dependent_text"]).encode(
-        y=y, x=X("worst:Q"), text="range:N")
+        y=y, x=X("worst:Q"), text=alt.Text(field="range", type="nominal"))
     # the band and its pill share one colour scale; the dots have their own
     chart = alt.layer(alt.layer(band, same), dots, tick, text).resolve_scale(color="independent", shape="independent")
-    return chart.properties(height=21 * n, autosize=_FIT_X, title=t("au.band.title", lang))
+    return _data.spec(chart.properties(height=21 * n, autosize=_FIT_X, title=t("au.band.title", lang)))
 
 
 def methods_rank_table(mt, ds, lang: str) -> pd.DataFrame:
