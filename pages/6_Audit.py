@@ -74,16 +74,17 @@ st.subheader(t("au.coherence", lang))
 if aud_err is not None:
     st.warning(t("au.unavailable", lang, msg=ui.error_text(aud_err, lang)))
 else:
-    st.vega_lite_chart(view("audit_heatmap_chart"), width="stretch", key=state.wkey("au_heatmap"))
+    A = view("audit_page")
+    st.vega_lite_chart(A["heatmap"], width="stretch", key=state.wkey("au_heatmap"))
     st.caption(t("au.heatmap.caption", lang))
-    csv_button(view("audit_matrix_table"), "correlations", "au_csv_matrix")
+    csv_button(A["matrix"], "correlations", "au_csv_matrix")
     st.markdown(f"**{t('au.reliability', lang)}**")
-    rel = view("audit_reliability_table")
+    rel = A["reliability"]
     st.dataframe(rel, hide_index=True, key=state.wkey("au_reliability"), column_config=fmt(rel, 3))
     st.caption(t("au.reliability.caption", lang))
     csv_button(rel, "reliability", "au_csv_reliability")
     with st.expander(t("au.parents", lang)):
-        par = view("audit_parents_table")
+        par = A["parents"]
         st.dataframe(par, hide_index=True, key=state.wkey("au_parents"), column_config=fmt(par, 3))
         csv_button(par, "parents", "au_csv_parents")
 
@@ -92,10 +93,10 @@ else:
     st.subheader(t("au.importance", lang))
     st.markdown(t("au.importance.nominal", lang) + "\n\n" + t("au.importance.effective", lang))
     st.caption(t("au.importance.shares", lang, f=f"{aud.thresholds.importance:g}"))
-    for g in view("audit_importance_levels"):
-        st.vega_lite_chart(view("audit_importance_chart", g), width="stretch", key=state.wkey("au_importance." + g))
+    for g in A["levels"]:
+        st.vega_lite_chart(A["importance_charts"][g], width="stretch", key=state.wkey("au_importance." + g))
     with st.expander(t("au.importance", lang)):
-        imp = view("audit_importance_table")
+        imp = A["importance"]
         st.dataframe(imp, hide_index=True, key=state.wkey("au_importance_table"), column_config=fmt(imp, 2))
         csv_button(imp, "importance", "au_csv_importance")
 
@@ -105,9 +106,8 @@ else:
     st.caption(t("au.removal.caption", lang, n=len(aud.result.regions)))
     left, right = st.columns([3, 2])
     with left:
-        rm = view("audit_removal_table")
-        st.dataframe(rm, hide_index=True, key=state.wkey("au_removal"),
-                     column_config=fmt(rm, 2))
+        rm = A["removal"]
+        st.dataframe(rm, hide_index=True, key=state.wkey("au_removal"), column_config=fmt(rm, 2))
         csv_button(rm, "removal", "au_csv_removal")
     with right:
         fw = aud.framework
@@ -133,15 +133,15 @@ else:
     th = aud.thresholds
     st.caption(t("au.flags.caption", lang, weak=f"{th.weak:g}", collinear=f"{th.collinear:g}", alpha=f"{th.alpha:g}",
                  f=f"{th.importance:g}"))
-    groups = view("audit_flag_groups")
+    groups = A["flag_groups"]
     if not groups:
         st.success(t("au.flags.none", lang))
     for kind, title, msgs in groups:
         with st.expander(title, expanded=kind != "collinear" and len(msgs) <= 8):
             st.markdown("\n".join(f"- {views.audit_md_escape(m_)}" for m_ in msgs))
     if groups:
-        csv_button(view("audit_flags_table"), "flags", "au_csv_flags")
-    notes = view("audit_notes")
+        csv_button(A["flags"], "flags", "au_csv_flags")
+    notes = A["notes"]
     if notes:
         with st.expander(t("au.notes", lang, n=len(notes))):
             st.markdown("\n".join(f"- {views.audit_md_escape(n_)}" for n_ in notes))
@@ -152,27 +152,28 @@ st.subheader(t("au.methods", lang))
 if mt_err is not None:
     st.warning(t("au.methods.unavailable", lang, msg=ui.error_text(mt_err, lang)))
 else:
+    M = view("methods_page")
     st.caption(t("au.methods.caption", lang))
     st.markdown(t("au.methods.robust", lang, k=mt.robust_range))
-    st.markdown(f"**{views.audit_md_escape(view('methods_summary'))}**")
-    st.vega_lite_chart(view("methods_band_chart"), width="stretch", key=state.wkey("au_bands"))
+    st.markdown(f"**{views.audit_md_escape(M['summary'])}**")
+    st.vega_lite_chart(M["bands"], width="stretch", key=state.wkey("au_bands"))
     st.markdown(f"**{t('au.agreement', lang)}**")
-    agree = view("methods_agreement_table")
+    agree = M["agreement"]
     st.dataframe(agree, hide_index=True, key=state.wkey("au_agreement"),
                  column_config=fmt(agree, 3, mean_change=2))
     st.caption(t("au.agreement.caption", lang))
     with st.expander(t("au.glossary", lang), expanded=True):
-        st.markdown(view("methods_glossary_md"))
+        st.markdown(M["glossary"])
     with st.expander(t("au.ranks", lang)):
-        ranks = view("methods_rank_table")
+        ranks = M["ranks"]
         st.dataframe(ranks, hide_index=True, key=state.wkey("au_ranks"))
         csv_button(ranks, "method_ranks", "au_csv_ranks")
     with st.expander(t("au.weights", lang)):
         st.caption(t("au.weights.caption", lang))
-        wt = view("methods_weights_table")
+        wt = M["weights"]
         st.dataframe(wt, hide_index=True, key=state.wkey("au_weights"), column_config=fmt(wt, 2))
         csv_button(wt, "method_weights", "au_csv_weights")
-    mnotes = view("methods_notes")
+    mnotes = M["notes"]
     if mnotes:
         with st.expander(t("au.notes", lang, n=len(mnotes))):
             st.markdown("\n".join(f"- {views.audit_md_escape(n_)}" for n_ in mnotes))

@@ -346,13 +346,13 @@ def hand_alpha(cols: list) -> float:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_uploaded_deep_framework(lang):
-    """A three-level framework that is not CAICT's, 8 regions: alpha of a two-indicator group equals
+    """A three-level framework that is not CAICT's, 6 regions: alpha of a two-indicator group equals
     the hand computation on min-max scores (one indicator lower-is-better); the group with one part
     says alpha is undefined instead of failing; removing its only indicator removes the group (named);
     the bands are compare_methods' on the uploaded data."""
-    data = upload_data(DEEP, 8)
+    data = upload_data(DEEP, 6)
     at = open_upload(DEEP, data, lang)
-    m = data.pivot(index="region", columns="indicator", values="value").loc[REGIONS]
+    m = data.pivot(index="region", columns="indicator", values="value").loc[REGIONS[:6]]
     za = 100 * (m["a"] - m["a"].min()) / (m["a"].max() - m["a"].min())
     zb = 100 * (m["b"].max() - m["b"]) / (m["b"].max() - m["b"].min())  # lower is better
     col, node = ("克朗巴哈 α", "组") if lang == "zh" else ("Cronbach's alpha", "Group")
@@ -400,6 +400,26 @@ def test_flat_framework_is_one_block():
     assert not all_rows_with(heat, "b", "lo", "hi")  # no pillar separators
     titles = [json.dumps(c.get("title"), ensure_ascii=False) for c in charts(at)]
     assert sum("名义权重与实际重要性" in x for x in titles) == 1
+
+
+def test_constant_indicator_and_a_gap():
+    """A constant indicator correlates with nothing (grey cells, NaN, noted) and a missing value is
+    left out pair by pair: the page draws everything and says so; the other cells are still the
+    pairwise-complete Pearson correlations (pandas' DataFrame.corr on the normalised scores)."""
+    data = upload_data(DEEP, 7)
+    data.loc[data["indicator"] == "d", "value"] = 5.0  # constant
+    data = data.drop(data.index[(data["region"] == "贵州") & (data["indicator"] == "a")])  # a gap
+    at = open_upload(DEEP, data)
+    heat = chart_titled(at, "指标相关矩阵")
+    cells = {(r["a"], r["b"]): r["r"] for r in rows_with(heat, "a", "b", "r")}
+    assert cells[("指标d", "指标a")] is None and cells[("指标a", "指标d")] is None
+    fw = iiscore.load_framework(DEEP)
+    z = iiscore.build(iiscore.load_data(data, fw), iiscore.Spec(framework=fw, year=2023)).normalised
+    assert z["a"].isna().sum() == 1
+    for other in ("b", "c", "e"):
+        assert cells[("指标a", "指标" + other)] == pytest.approx(z[["a", other]].corr().at["a", other], abs=1e-12)
+    notes = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "取值恒定或少于 3 个" in notes
 
 
 def test_two_regions_say_why_instead_of_raising():

@@ -29,7 +29,7 @@ __all__ = ["FLAG_KINDS", "AUDIT_INK", "METHOD_MARKS", "audit_for", "methods_for"
            "audit_removal_table", "audit_removal_regions", "audit_flag_groups", "audit_flags_table",
            "audit_workbook_tables", "audit_md_escape", "methods_label", "methods_band_chart", "methods_rank_table",
            "methods_agreement_table", "methods_weights_table", "methods_glossary", "methods_glossary_md",
-           "methods_summary", "methods_notes"]
+           "methods_summary", "methods_notes", "audit_page", "methods_page"]
 
 #: the order in which flag groups are listed (most consequential first)
 FLAG_KINDS = ("low_alpha", "negative_within", "weak_within", "weak_parent", "importance", "collinear")
@@ -168,11 +168,15 @@ class _Datasets:
     encodings, so nothing needs inferring."""
 
     def __init__(self, prefix: str):
-        self.prefix, self.frames = prefix, {}
+        self.prefix, self.frames, self._names = prefix, {}, {}
 
     def __call__(self, frame: pd.DataFrame) -> alt.NamedData:
-        name = f"{self.prefix}{len(self.frames)}"
-        self.frames[name] = frame
+        # one dataset per frame however many layers draw it (Streamlit converts each to Arrow on
+        # every rerun); layers drawing a part of it filter
+        name = self._names.get(id(frame))
+        if name is None:
+            name = self._names[id(frame)] = f"{self.prefix}{len(self.frames)}"
+            self.frames[name] = frame
         return alt.NamedData(name)
 
     def spec(self, chart) -> dict:
@@ -274,7 +278,7 @@ def audit_heatmap_chart(aud, ds, lang: str) -> dict:
     for k, (g, ls) in enumerate(blocks):
         heads.append({"x": start, "x2": start + len(ls), "xc": start + len(ls) / 2, "name": fw.name(g, lang),
                       "y": -strip + 0.05, "y2": -0.1, "yc": -strip / 2 - 0.05, "shade": k % 2,
-                      "k": len(ls)})
+                      "block": k, "k": len(ls)})
         start += len(ls)
         if start < n:
             bounds.append(start)
@@ -291,7 +295,8 @@ def audit_heatmap_chart(aud, ds, lang: str) -> dict:
         tooltip=[alt.Tooltip("name:N", title=t("col.pillar", lang))]))
     for k in range(len(hd)):  # one text layer per block: each gets its own width limit
         width_px = alt.ExprRef(f"max(12, width / {n} * {int(hd['k'].iloc[k])} - 4)")  # the block's width
-        layers.append(alt.Chart(_data(hd.iloc[[k]])).mark_text(fontSize=11, fontWeight="bold", limit=width_px).encode(
+        layers.append(alt.Chart(_data(hd)).transform_filter(f"datum.block == {k}").mark_text(
+            fontSize=11, fontWeight="bold", limit=width_px).encode(
             x=X("xc:Q"), y=Y("yc:Q"), text=alt.Text(field="name", type="nominal")))
     cell = 26 if n <= 20 else max(12, int(520 / n))
     method = t("au.corr.short." + aud.method, lang)
@@ -599,7 +604,8 @@ def methods_band_chart(mt, ds, lang: str) -> dict:
     tip_pt = [alt.Tooltip("name:N", title=t("col.region", lang)),
               alt.Tooltip("method:N", title=t("au.band.method", lang)),
               alt.Tooltip("rank:Q", title=t("col.rank", lang))]
-    dots = alt.Chart(_data(pts[pts["key"] != "report"])).mark_point(filled=True, size=42, strokeWidth=0).encode(
+    pd_ = _data(pts)
+    dots = alt.Chart(pd_).transform_filter("datum.key != 'report'").mark_point(filled=True, size=42, strokeWidth=0).encode(
         y=y, x=X("rank:Q"),
         color=alt.Color("method:N", title=t("au.band.method", lang),
                         scale=alt.Scale(domain=labels, range=[METHOD_MARKS[m][0] for m in others]),
@@ -609,10 +615,10 @@ def methods_band_chart(mt, ds, lang: str) -> dict:
         shape=alt.Shape("method:N", scale=alt.Scale(domain=labels, range=[METHOD_MARKS[m][1] for m in others])),
         opacity=alt.OpacityValue(0.1, condition={"param": sel.name, "value": 0.95}),
         tooltip=tip_pt).add_params(sel)
-    tick = alt.Chart(_data(pts[pts["key"] == "report"])).mark_tick(color="black", thickness=3, size=18).encode(
+    tick = alt.Chart(pd_).transform_filter("datum.key == 'report'").mark_tick(color="black", thickness=3, size=18).encode(
         y=y, x=X("rank:Q"), tooltip=tip_pt)
-    text = alt.Chart(_data(reg[~reg["robust"]])).mark_text(align="left", dx=8, fontSize=11, fontWeight="bold",
-                                                    color=AUDIT_INK["dependent_text"]).encode(
+    text = alt.Chart(rd).transform_filter("!datum.robust").mark_text(
+        align="left", dx=8, fontSize=11, fontWeight="bold", color=AUDIT_INK["dependent_text"]).encode(
         y=y, x=X("worst:Q"), text=alt.Text(field="range", type="nominal"))
     # the band and its pill share one colour scale; the dots have their own
     chart = alt.layer(alt.layer(band, same), dots, tick, text).resolve_scale(color="independent", shape="independent")
@@ -693,6 +699,31 @@ def methods_summary(mt, ds, lang: str, widest: int = 4) -> str:
              for r in dep[:widest]]
     return t("au.methods.summary", lang, robust=int(s["robust"].sum()), dep=len(dep),
              widest=t("au.methods.widest", lang, list=sep.join(parts)))
+
+
+# --------------------------------------------------------------------------------------------
+# what the page draws, in one call each (one cache look-up per rerun instead of one per table)
+# --------------------------------------------------------------------------------------------
+def audit_page(aud, ds, lang: str) -> dict:
+    """Every table and chart the page draws from the audit: ``heatmap``, ``matrix``,
+    ``reliability``, ``parents``, ``levels`` with ``importance_charts`` (level -> chart),
+    ``importance``, ``removal``, ``flag_groups``, ``flags``, ``notes``."""
+    levels = audit_importance_levels(aud, ds, lang)
+    return {"heatmap": audit_heatmap_chart(aud, ds, lang), "matrix": audit_matrix_table(aud, ds, lang),
+            "reliability": audit_reliability_table(aud, ds, lang), "parents": audit_parents_table(aud, ds, lang),
+            "levels": levels, "importance_charts": {g: audit_importance_chart(aud, ds, lang, g) for g in levels},
+            "importance": audit_importance_table(aud, ds, lang), "removal": audit_removal_table(aud, ds, lang),
+            "flag_groups": audit_flag_groups(aud, ds, lang), "flags": audit_flags_table(aud, ds, lang),
+            "notes": audit_notes(aud, ds, lang)}
+
+
+def methods_page(mt, ds, lang: str) -> dict:
+    """Every table and chart the page draws from the methods: ``summary``, ``bands``,
+    ``agreement``, ``glossary``, ``ranks``, ``weights``, ``notes``."""
+    return {"summary": methods_summary(mt, ds, lang), "bands": methods_band_chart(mt, ds, lang),
+            "agreement": methods_agreement_table(mt, ds, lang), "glossary": methods_glossary_md(mt, ds, lang),
+            "ranks": methods_rank_table(mt, ds, lang), "weights": methods_weights_table(mt, ds, lang),
+            "notes": methods_notes(mt, ds, lang)}
 
 
 # --------------------------------------------------------------------------------------------
