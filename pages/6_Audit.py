@@ -6,7 +6,7 @@ from iiscore import export
 from iiscore.audit import CORRELATIONS
 from iiscore.errors import IIScoreError
 from iiscore_app.i18n import t
-from iiscore_app import state, ui, views
+from iiscore_app import geo, state, ui, views
 
 scn, lang = ui.page_start("audit")
 st.title(t("au.title", lang))
@@ -40,6 +40,15 @@ def fmt(frame, digits: int, **by_key):
 def csv_button(frame, stem: str, key: str) -> None:
     st.download_button(t("au.csv", lang), data=lambda: export.to_csv(frame), file_name=f"iidei_audit_{stem}_{scn.year}.csv",
                        mime="text/csv", key=state.wkey(key), on_click="ignore")
+
+
+def png_button(name: str, stem: str, key: str) -> None:
+    """A PNG of a chart, drawn when the button is pressed (then cached); only with a font for Chinese
+    text when the page is in Chinese."""
+    if lang == "en" or geo.cjk_font_path().exists():
+        st.download_button(t("au.png.button", lang), data=lambda: view(name, basis),
+                           file_name=f"iidei_audit_{stem}_{scn.year}.png", mime="image/png", key=state.wkey(key),
+                           on_click="ignore")
 
 
 def workbook() -> bytes:  # built when the button is pressed
@@ -77,7 +86,11 @@ else:
     A = view("audit_page")
     st.vega_lite_chart(A["heatmap"], width="stretch", key=state.wkey("au_heatmap"))
     st.caption(t("au.heatmap.caption", lang))
-    csv_button(A["matrix"], "correlations", "au_csv_matrix")
+    b1, b2, _ = st.columns([1, 1, 4])
+    with b1:
+        csv_button(A["matrix"], "correlations", "au_csv_matrix")
+    with b2:
+        png_button("audit_heatmap_png", "correlations", "au_png_heatmap")
     st.markdown(f"**{t('au.reliability', lang)}**")
     rel = A["reliability"]
     st.dataframe(rel, hide_index=True, key=state.wkey("au_reliability"), column_config=fmt(rel, 3))
@@ -157,6 +170,7 @@ else:
     st.markdown(t("au.methods.robust", lang, k=mt.robust_range))
     st.markdown(f"**{views.audit_md_escape(M['summary'])}**")
     st.vega_lite_chart(M["bands"], width="stretch", key=state.wkey("au_bands"))
+    png_button("methods_band_png", "rank_bands", "au_png_bands")
     st.markdown(f"**{t('au.agreement', lang)}**")
     agree = M["agreement"]
     st.dataframe(agree, hide_index=True, key=state.wkey("au_agreement"),

@@ -520,3 +520,34 @@ def test_chart_specs_are_valid_vega_lite(engine):
             specs += [views.audit_importance_chart(aud, d, lang, g) for g in views.audit_importance_levels(aud, d, lang)]
             for s in specs:
                 validate_jsonschema(s, schema)
+
+
+def test_png_images_of_the_two_charts(engine):
+    """The heatmap and the rank bands as PNG: valid images of a useful size, the same bytes for the
+    same input (no timestamp or version inside), text in the user's language (the two languages
+    differ), the heatmap's most negative cell drawn red and a +1 cell dark blue (RdBu)."""
+    from PIL import Image
+
+    ds, spec, a, mt = engine
+    for draw, obj in ((views.audit_heatmap_png, a), (views.methods_band_png, mt)):
+        zh, zh2, en = draw(obj, ds, "zh", "note"), draw(obj, ds, "zh", "note"), draw(obj, ds, "en", "note")
+        assert zh.startswith(b"\x89PNG\r\n\x1a\n") and zh == zh2 and zh != en
+        w, h = Image.open(io.BytesIO(zh)).size
+        assert w >= 1000 and h >= 1000
+    # colours: locate the cells through the axes' data-to-pixel transform of a figure drawn the same way
+    img = np.asarray(Image.open(io.BytesIO(views.audit_heatmap_png(a, ds, "en"))).convert("RGB")).astype(int)
+    M = a.matrix.to_numpy(float)
+    i, j = np.unravel_index(np.nanargmin(M), M.shape)
+    assert M[i, j] < -0.3
+    n = len(M)
+    H, W = img.shape[:2]
+    x0, y0, ww, hh = 0.16, 0.15, 0.7, 0.74  # the axes' box in figure fractions (views.audit_heatmap_png)
+
+    def pixel(r, c):  # centre of cell (row r, column c), sampled off the text in the cell's corner
+        x = (x0 + ww * (c + 0.2) / n) * W
+        y = (1 - (y0 + hh * (1 - (r + 0.2) / n))) * H
+        return img[int(y), int(x)]
+
+    red, blue = pixel(i, j), pixel(0, 0)
+    assert red[0] > red[2] + 40, red  # red side of RdBu
+    assert blue[2] > blue[0] + 60, blue  # r = 1 on the diagonal: dark blue

@@ -29,7 +29,8 @@ __all__ = ["FLAG_KINDS", "AUDIT_INK", "METHOD_MARKS", "audit_for", "methods_for"
            "audit_removal_table", "audit_removal_regions", "audit_flag_groups", "audit_flags_table",
            "audit_workbook_tables", "audit_md_escape", "methods_label", "methods_band_chart", "methods_rank_table",
            "methods_agreement_table", "methods_weights_table", "methods_glossary", "methods_glossary_md",
-           "methods_summary", "methods_notes", "audit_page", "methods_page"]
+           "methods_summary", "methods_notes", "audit_page", "methods_page", "audit_heatmap_png",
+           "methods_band_png"]
 
 #: the order in which flag groups are listed (most consequential first)
 FLAG_KINDS = ("low_alpha", "negative_within", "weak_within", "weak_parent", "importance", "collinear")
@@ -699,6 +700,133 @@ def methods_summary(mt, ds, lang: str, widest: int = 4) -> str:
              for r in dep[:widest]]
     return t("au.methods.summary", lang, robust=int(s["robust"].sum()), dep=len(dep),
              widest=t("au.methods.widest", lang, list=sep.join(parts)))
+
+
+# --------------------------------------------------------------------------------------------
+# PNG images of the two main charts (Streamlit shows no Vega export menu): matplotlib, drawn
+# only when a download is asked for
+# --------------------------------------------------------------------------------------------
+_MARKERS = {"circle": "o", "square": "s", "diamond": "D", "triangle-up": "^", "triangle-down": "v"}
+
+
+def _png_font(size: float, weight: str = "normal"):
+    from matplotlib.font_manager import FontProperties
+
+    from ..geo import cjk_font_path
+
+    path = cjk_font_path()  # WenQuanYi Micro Hei: Chinese and Latin text alike
+    if path.exists():
+        return FontProperties(fname=str(path), size=size, weight=weight)
+    return FontProperties(size=size, weight=weight)
+
+
+def _png_bytes(fig) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})  # no version in the file: same input, same bytes
+    return buf.getvalue()
+
+
+def audit_heatmap_png(aud, ds, lang: str, note: str = "") -> bytes:
+    """The correlation heatmap as a PNG (the page's chart: red-blue from -1 to 1, NaN grey, values in
+    the cells, pillar separators and names), with ``note`` (what it is computed on) at the bottom."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.figure import Figure
+    import matplotlib
+
+    fw = aud.framework
+    leaves = list(aud.matrix.index)
+    n = len(leaves)
+    M = aud.matrix.to_numpy(float)
+    names = [fw.name(i, lang) for i in leaves]
+    side = min(16.0, 4.0 + 0.42 * n)
+    fig = Figure(figsize=(side + 2.2, side + 1.6), dpi=110, facecolor="white")
+    ax = fig.add_axes((0.16, 0.15, 0.7, 0.74))
+    small, label, head = _png_font(6), _png_font(8), _png_font(8, "bold")  # one font object per size
+    cmap = ListedColormap(matplotlib.colormaps["RdBu"](np.linspace(0, 1, 256))).with_extremes(bad="#d9d9d9")
+    im = ax.imshow(np.ma.masked_invalid(M), cmap=cmap, vmin=-1, vmax=1, aspect="auto")
+    ax.set_xticks(range(n), names, rotation=50, ha="right", rotation_mode="anchor", fontproperties=label)
+    ax.set_yticks(range(n), names, fontproperties=label)
+    ax.tick_params(length=0)
+    if n <= 24:
+        for i in range(n):
+            for j in range(n):
+                if np.isfinite(M[i, j]):
+                    ax.text(j, i, _short(M[i, j]), ha="center", va="center", fontproperties=small,
+                            color="white" if abs(M[i, j]) > 0.6 else "#222222")
+    start = 0
+    for g, ls in _blocks(fw):
+        ax.text(start + len(ls) / 2 - 0.5, -0.9, fw.name(g, lang), ha="center", va="bottom",
+                fontproperties=head, clip_on=False)
+        start += len(ls)
+        if start < n:
+            ax.axvline(start - 0.5, color="#222222", lw=1.5)
+            ax.axhline(start - 0.5, color="#222222", lw=1.5)
+    cb = fig.colorbar(im, cax=fig.add_axes((0.885, 0.3, 0.018, 0.45)))  # its own axes: the matrix keeps its box
+    cb.set_label(t("au.heatmap.r", lang), fontproperties=_png_font(9))
+    fig.text(0.03, 0.97, t("au.heatmap.title", lang, method=t("au.corr.short." + aud.method, lang)),
+             fontproperties=_png_font(13), va="top")
+    if note:
+        fig.text(0.03, 0.015, note, fontproperties=_png_font(7), va="bottom", wrap=True, color="#555555")
+    return _png_bytes(fig)
+
+
+def methods_band_png(mt, ds, lang: str, note: str = "") -> bytes:
+    """The rank bands as a PNG (the page's chart: a band from best to worst rank, grey when robust,
+    orange when the rank depends on the method, a marker per method, a black tick at the index's own
+    rank, the range after a method-dependent band), with ``note`` at the bottom."""
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    reg, pts = _band_frame(mt, ds, lang)
+    n = len(reg)
+    k = mt.robust_range
+    height = 3.2 + 0.3 * n  # inches: rows, plus the title on top and the axis and legend below
+    fig = Figure(figsize=(11, height), dpi=130, facecolor="white")
+    ax = fig.add_axes((0.16, 2.0 / height, 0.8, 1 - 2.6 / height))
+    small, label, bold = _png_font(7), _png_font(8), _png_font(8, "bold")
+    ys = np.arange(n)
+    for y, row in zip(ys, reg.itertuples(index=False)):
+        if np.isfinite(row.best) and np.isfinite(row.worst):
+            colour = AUDIT_INK["robust"] if row.robust else AUDIT_INK["dependent"]
+            ax.plot([row.best, row.worst], [y, y], color=colour, lw=7, solid_capstyle="round", zorder=1)
+            if not row.robust:
+                ax.text(row.worst + 0.5, y, row.range, va="center", fontproperties=small,
+                        color=AUDIT_INK["dependent_text"])
+    pos = {r: y for y, r in zip(ys, reg["region"])}
+    handles = []
+    for m in [m for m in mt.methods if m != "report" and m in METHOD_MARKS]:
+        sub = pts[pts["key"] == m]
+        colour, shape = METHOD_MARKS[m]
+        ax.scatter(sub["rank"], [pos[r] for r in sub["region"]], s=14, color=colour, marker=_MARKERS[shape], zorder=3,
+                   linewidths=0)
+        handles.append(Line2D([], [], color=colour, marker=_MARKERS[shape], ls="", label=methods_label(m, lang)))
+    own = pts[pts["key"] == "report"]
+    ax.scatter(own["rank"], [pos[r] for r in own["region"]], s=60, color="black", marker="|", linewidths=2, zorder=4)
+    handles.append(Line2D([], [], color="black", marker="|", ls="", markersize=9, markeredgewidth=2,
+                          label=methods_label("report", lang)))
+    handles.append(Line2D([], [], color=AUDIT_INK["robust"], lw=6, label=t("au.band.robust", lang, k=k)))
+    handles.append(Line2D([], [], color=AUDIT_INK["dependent"], lw=6, label=t("au.band.dependent", lang, k=k)))
+    ax.set_yticks(ys, reg["name"], fontproperties=label)
+    for lab, robust in zip(ax.get_yticklabels(), reg["robust"]):
+        if not robust:
+            lab.set_color(AUDIT_INK["dependent_text"])
+            lab.set_fontproperties(bold)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xlim(0.5, n + max(2.5, n * 0.1))
+    ax.set_xticks(sorted({1, *range(5, n + 1, 5)} | ({n} if n % 5 == 0 or n % 5 >= 3 or n < 5 else set())))
+    ax.set_xlabel(t("au.band.x", lang), fontproperties=_png_font(9))
+    ax.grid(axis="x", color="#eeeeee")
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.legend(handles=handles, prop=small, loc="lower center", bbox_to_anchor=(0.5, 0.35 / height), ncol=4,
+               frameon=False)
+    fig.text(0.03, 0.985, t("au.band.title", lang), fontproperties=_png_font(13), va="top")
+    if note:
+        fig.text(0.03, 0.005, note, fontproperties=_png_font(7), va="bottom", wrap=True, color="#555555")
+    return _png_bytes(fig)
 
 
 # --------------------------------------------------------------------------------------------
