@@ -38,8 +38,9 @@ def fmt(frame, digits: int, **by_key):
 
 
 def csv_button(frame, stem: str, key: str) -> None:
-    st.download_button(t("au.csv", lang), data=lambda: export.to_csv(frame), file_name=f"iidei_audit_{stem}_{scn.year}.csv",
-                       mime="text/csv", key=state.wkey(key), on_click="ignore")
+    st.download_button(t("au.csv", lang), data=lambda: export.to_csv(frame),
+                       file_name=f"iidei_audit_{stem}_{scn.year}.csv", mime="text/csv", key=state.wkey(key),
+                       on_click="ignore")
 
 
 def png_button(name: str, stem: str, key: str) -> None:
@@ -51,8 +52,10 @@ def png_button(name: str, stem: str, key: str) -> None:
                            on_click="ignore")
 
 
-def workbook() -> bytes:  # built when the button is pressed
-    link = "?s=" + state.token()
+link = "?s=" + state.token()  # read now: the workbook below is built later, when the button is pressed
+
+
+def workbook() -> bytes:
     about = views.about_table(scn, b, lang, link)
     tables = views.audit_workbook_tables(None if aud_err else aud, None if mt_err else mt, ds, lang, basis)
     return export.to_excel(tables, about, t("au.sheet.about", lang))

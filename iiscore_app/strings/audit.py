@@ -239,5 +239,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "au.sheet.ranks": ("各方法名次", "Method ranks"),
     "au.sheet.agreement": ("方法一致性", "Method agreement"),
     "au.sheet.weights": ("方法权重", "Method weights"),
+    "au.sheet.glossary": ("方法说明", "Methods"),
     "au.sheet.notes": ("计算说明", "Notes"),
 }

@@ -457,7 +457,8 @@ def audit_removal_table(aud, ds, lang: str) -> pd.DataFrame:
     out = pd.DataFrame({
         t("au.col.element", lang): [fw.name(n, lang) for n in rm["node"]],
         t("au.col.mean_shift", lang): rm["mean_abs_rank_shift"].astype(float).round(2).to_numpy(),
-        t("au.col.max_shift", lang): rm["max_abs_rank_shift"].astype(float).round().astype("Int64").reset_index(drop=True),
+        t("au.col.max_shift", lang): rm["max_abs_rank_shift"].astype(float).round().astype("Int64")
+                                     .reset_index(drop=True),
         t("au.col.level", lang): [_level(fw, n, lang) for n in rm["node"]],
         t("au.col.parent", lang): ["" if fw.parent(n) == fw.root else fw.name(fw.parent(n), lang) for n in rm["node"]],
     })
@@ -481,7 +482,8 @@ def audit_removal_regions(aud, ds, lang: str, node: str) -> pd.DataFrame:
         t("au.col.rank_without", lang): after[keep].astype(int).to_numpy(),
         t("au.col.rank_move", lang): move[keep].astype(int).to_numpy(),
     })
-    return out.iloc[np.argsort(-np.abs(out[t("au.col.rank_move", lang)].to_numpy()), kind="stable")].reset_index(drop=True)
+    order = np.argsort(-np.abs(out[t("au.col.rank_move", lang)].to_numpy()), kind="stable")
+    return out.iloc[order].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -606,7 +608,8 @@ def methods_band_chart(mt, ds, lang: str) -> dict:
               alt.Tooltip("method:N", title=t("au.band.method", lang)),
               alt.Tooltip("rank:Q", title=t("col.rank", lang))]
     pd_ = _data(pts)
-    dots = alt.Chart(pd_).transform_filter("datum.key != 'report'").mark_point(filled=True, size=42, strokeWidth=0).encode(
+    dots = alt.Chart(pd_).transform_filter("datum.key != 'report'").mark_point(
+        filled=True, size=42, strokeWidth=0).encode(
         y=y, x=X("rank:Q"),
         color=alt.Color("method:N", title=t("au.band.method", lang),
                         scale=alt.Scale(domain=labels, range=[METHOD_MARKS[m][0] for m in others]),
@@ -616,7 +619,8 @@ def methods_band_chart(mt, ds, lang: str) -> dict:
         shape=alt.Shape("method:N", scale=alt.Scale(domain=labels, range=[METHOD_MARKS[m][1] for m in others])),
         opacity=alt.OpacityValue(0.1, condition={"param": sel.name, "value": 0.95}),
         tooltip=tip_pt).add_params(sel)
-    tick = alt.Chart(pd_).transform_filter("datum.key == 'report'").mark_tick(color="black", thickness=3, size=18).encode(
+    tick = alt.Chart(pd_).transform_filter("datum.key == 'report'").mark_tick(
+        color="black", thickness=3, size=18).encode(
         y=y, x=X("rank:Q"), tooltip=tip_pt)
     text = alt.Chart(rd).transform_filter("!datum.robust").mark_text(
         align="left", dx=8, fontSize=11, fontWeight="bold", color=AUDIT_INK["dependent_text"]).encode(
@@ -695,9 +699,9 @@ def methods_summary(mt, ds, lang: str, widest: int = 4) -> str:
     if not dep:
         return t("au.methods.all_robust", lang, n=n, k=k)
     sep = "、" if lang == "zh" else ", "
-    parts = [f"{region_name(ds, r, lang)} ({int(s.at[r, 'best_rank'])}–{int(s.at[r, 'worst_rank'])})"
-             if lang == "en" else f"{region_name(ds, r, lang)}（{int(s.at[r, 'best_rank'])}–{int(s.at[r, 'worst_rank'])}）"
-             for r in dep[:widest]]
+    brackets = ("（", "）") if lang == "zh" else (" (", ")")
+    parts = [f"{region_name(ds, r, lang)}{brackets[0]}{int(s.at[r, 'best_rank'])}–{int(s.at[r, 'worst_rank'])}"
+             f"{brackets[1]}" for r in dep[:widest]]
     return t("au.methods.summary", lang, robust=int(s["robust"].sum()), dep=len(dep),
              widest=t("au.methods.widest", lang, list=sep.join(parts)))
 
@@ -874,7 +878,9 @@ def audit_workbook_tables(aud, mt, ds, lang: str, basis: str = "") -> dict:
         out[t("au.sheet.ranks", lang)] = methods_rank_table(mt, ds, lang)
         out[t("au.sheet.agreement", lang)] = methods_agreement_table(mt, ds, lang)
         out[t("au.sheet.weights", lang)] = methods_weights_table(mt, ds, lang)
-    notes = (audit_notes(aud, ds, lang) if aud is not None else []) + (methods_notes(mt, ds, lang) if mt is not None else [])
+        out[t("au.sheet.glossary", lang)] = methods_glossary(mt, ds, lang)
+    notes = ((audit_notes(aud, ds, lang) if aud is not None else [])
+             + (methods_notes(mt, ds, lang) if mt is not None else []))
     if notes:
         out[t("au.sheet.notes", lang)] = pd.DataFrame({t("au.sheet.notes", lang): notes})
     return out
