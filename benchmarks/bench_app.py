@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 logging.getLogger("streamlit").setLevel(logging.ERROR)
 
 PAGES = [("home", None), ("weights", "pages/1_Weights.py"), ("simulator", "pages/2_Simulator.py"),
-         ("tiers", "pages/3_Tiers.py"), ("data", "pages/4_Data.py")]
+         ("tiers", "pages/3_Tiers.py"), ("data", "pages/4_Data.py"), ("audit", "pages/6_Audit.py")]
 
 
 def keep_script_cache():

@@ -21,6 +21,7 @@ PAGES = (
     Page("simulator", "pages/2_Simulator.py", "Simulator"),
     Page("tiers", "pages/3_Tiers.py", "Tiers"),
     Page("data", "pages/4_Data.py", "Data"),
+    Page("audit", "pages/6_Audit.py", "Audit"),
 )
 
 KEYS = tuple(p.key for p in PAGES)

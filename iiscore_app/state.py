@@ -698,3 +698,53 @@ def evaluate(scn: S.Scenario | None = None) -> tuple[Eval | None, IIScoreError |
     except IIScoreError as exc:
         return None, exc
     return ev, None
+
+
+# -- the audit page (issue 18): the audit and the ten methods of the scenario in force -----------
+# Keyed on the scenario's compute key (and the correlation method): a page rerun, a language switch
+# or a tier setting reuses them. An engine error (e.g. fewer than 3 regions) is cached as the value,
+# so the page says it once per scenario instead of recomputing and raising.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _audit(bkey: str, ckey: tuple, method: str, _ev: Eval):
+    from . import views
+
+    try:
+        return views.audit_for(_ev, method)
+    except IIScoreError as exc:
+        return exc
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _methods(bkey: str, ckey: tuple, _ev: Eval):
+    from . import views
+
+    try:
+        return views.methods_for(_ev)
+    except IIScoreError as exc:
+        return exc
+
+
+def audit(ev: Eval, method: str = "pearson"):
+    """:func:`iiscore.audit.audit` of the scenario (an ``Audit``, or the ``IIScoreError`` saying why not)."""
+    return _audit(ev.b.key, ev.scn.compute_key(), method, ev)
+
+
+def methods(ev: Eval):
+    """:func:`iiscore.methods.compare_methods` of the scenario (a ``Methods``, or the ``IIScoreError``)."""
+    return _methods(ev.b.key, ev.scn.compute_key(), ev)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _audit_view(name: str, bkey: str, ckey: tuple, method: str, lang: str, extra: tuple, _ev: Eval):
+    from . import views
+
+    obj = methods(_ev) if name.startswith("methods_") else audit(_ev, method)
+    return getattr(views, name)(obj, _ev.b.ds, lang, *extra)  # the charts are Vega-Lite dicts already
+
+
+def audit_view(name: str, ev: Eval, lang: str, *extra, method: str = "pearson"):
+    """``views.<name>(audit or methods, ds, lang, *extra)`` cached (the charts are Vega-Lite specs);
+    ``methods_*`` views get the methods, ``audit_*`` views the audit. Call only when
+    :func:`audit` / :func:`methods` returned a result, not an error."""
+    method = "" if name.startswith("methods_") else method  # the methods do not depend on it
+    return _audit_view(name, ev.b.key, ev.scn.compute_key(), method, lang, tuple(extra), ev)

@@ -3,6 +3,7 @@
 Pages call these and draw what they return; tests call them to compute what a page should show.
 ``iiscore_app.state.view(name, ...)`` looks a view up by name here, so every view is re-exported.
 """
+from .audit import *  # noqa: F401,F403
 from .common import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
 from .exports import *  # noqa: F401,F403
