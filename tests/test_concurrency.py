@@ -507,7 +507,12 @@ def test_no_module_level_state_is_mutated():
     mutables = set()
     for f in own:
         mutables |= _module_mutables(trees[f])
-    assert {"PAGE_FILES", "PAGE_PATHS", "_KEYS"} <= mutables  # the audit sees them
+    # a module-level alias of another module's container (state.PAGE_PATHS = navigation.PATHS)
+    for f in own:
+        for node in trees[f].body:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute) and node.value.attr in mutables:
+                mutables |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    assert {"SCRIPTS", "PATHS", "PAGE_PATHS", "_KEYS"} <= mutables  # the audit sees them
     found = []
     for f, tree in trees.items():
         rel = f.relative_to(ROOT).as_posix()
