@@ -57,7 +57,7 @@ __all__ = ["Profile", "Profiler", "profile", "RULE", "DEFAULT_MARGIN", "strength
 DEFAULT_MARGIN = 10.0
 ZSCORE_MARGIN = 0.5
 #: Target tests the cheapest goal-seek may spend in its branch and bound (see ``goal_seek(max_evals=)``).
-CHEAPEST_BUDGET = 200
+CHEAPEST_BUDGET = 100
 #: Monte Carlo defaults: the app's (``Scenario.mc_n``, ``Scenario.mc_spread``).
 MC_SAMPLES = 500
 MC_SPREAD = 0.5
@@ -235,6 +235,18 @@ class Profile:
         """Display name of any region of the data."""
         pair = self.names.get(region)
         return str(region) if pair is None else pair[1 if lang == "en" else 0]
+
+    def with_names(self, text: str, lang: str = "zh") -> str:
+        """``text`` (the engine's notes name indicators by id: ``platform (log)``) with the indicators'
+        names in ``lang``."""
+        import re
+
+        ids = sorted(self.indicators.index, key=len, reverse=True)
+        if not ids:
+            return text
+        col = "name_en" if lang == "en" else "name_zh"
+        pat = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, ids)) + r")(?![A-Za-z0-9_])")
+        return pat.sub(lambda m: str(self.indicators.at[m.group(1), col]), text)
 
     def rule(self, lang: str = "zh") -> str:
         """The strength rule as stated on the page and in the brief."""

@@ -500,3 +500,29 @@ def evaluate(scn: S.Scenario | None = None) -> tuple[Eval | None, IIScoreError |
     except IIScoreError as exc:
         return None, exc
     return ev, None
+
+
+# -- the region profile (issue 19): one Profiler per scenario, one Profile per region ---------------
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _profiler(bkey: str, ckey: tuple, tkey: tuple, mkey: tuple, _ev: Eval):
+    from iiscore.profile import Profiler
+    from iiscore.tiering import report_tiers
+
+    scn, b = _ev.scn, _ev.b
+    rep = report_tiers() if b.builtin else None  # the report's tiers classify the built-in data only
+    if rep is not None and set(rep.index) != set(b.ds.regions):
+        rep = None
+    return Profiler(b.ds, _ev.unedited.spec, edits=S.sim_edits(scn), mode=scn.whatif, tiers=_ev.tiers_unedited,
+                    report_tiers=rep, mc_samples=scn.mc_n, mc_spread=scn.mc_spread, seed=scn.mc_seed)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _profile(bkey: str, ckey: tuple, tkey: tuple, mkey: tuple, region: str, _ev: Eval):
+    return _profiler(bkey, ckey, tkey, mkey, _ev).profile(region)
+
+
+def profile(ev: Eval, region: str):
+    """:class:`iiscore.profile.Profile` of ``region`` under the scenario in force (its edits, what-if
+    mode, tiering and Monte Carlo settings), cached; shared by every session (never mutated)."""
+    mkey = (ev.scn.mc_n, ev.scn.mc_spread, ev.scn.mc_seed)
+    return _profile(ev.b.key, ev.scn.compute_key(), ev.scn.tier_key(), mkey, region, ev)

@@ -46,6 +46,16 @@ def brief(profile, lang: str = "zh", fmt: str = "pdf", *, source: str | None = N
     """
     check_choice("lang", lang, ("zh", "en"))
     check_choice("fmt", fmt, FORMATS)
+    needs = {"pdf": ("reportlab", "reportlab"), "docx": ("docx", "python-docx")}[fmt]
+    try:
+        __import__(needs[0])
+    except ImportError:
+        from ..errors import SpecError
+
+        raise SpecError(f"The {fmt.upper()} brief needs the {needs[1]} package: pip install {needs[1]} "
+                        f"(it is in requirements.txt).",
+                        f"生成 {fmt.upper()} 简报需要 {needs[1]} 包：pip install {needs[1]}（已列入 requirements.txt）。",
+                        parameter="fmt") from None
     doc = document(profile, lang, source=source, link=link, date=date)
     if fmt == "pdf":
         from .pdf import render
@@ -54,9 +64,9 @@ def brief(profile, lang: str = "zh", fmt: str = "pdf", *, source: str | None = N
     return render(doc)
 
 
-def file_name(profile, lang: str, fmt: str) -> str:
-    """``brief_<region>_<year>_<lang>.<fmt>`` with the region's English name (ASCII-safe) or id."""
+def file_name(name_en: str, year: int, lang: str, fmt: str) -> str:
+    """``brief_<region>_<year>_<lang>.<fmt>`` with the region's English name made ASCII-safe."""
     import re
 
-    name = re.sub(r"[^A-Za-z0-9_-]+", "_", profile.name_en).strip("_") or "region"
-    return f"brief_{name}_{profile.year}_{lang}.{fmt}"
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", str(name_en)).strip("_") or "region"
+    return f"brief_{name}_{int(year)}_{lang}.{fmt}"

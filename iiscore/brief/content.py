@@ -287,8 +287,13 @@ def _goal_block(p, gs, key, lang) -> list:
                r1=gs.rank_after, t0=t0, t1=t1)
     if gs.strategy == "uniform":
         pct = fmt_pct(gs.uniform_pct)
-        head = tr("take.uniform.all", lang, l=len(rows), pct=pct) if len(rows) == len(p.indicators) else \
-            tr("take.uniform.some", lang, items=_join([r[0] for r in rows], lang), pct=pct)
+        if len(rows) == len(p.indicators):
+            head = tr("take.uniform.all", lang, l=len(rows), pct=pct)
+        elif len(rows) > 6:
+            head = tr("take.uniform.many", lang, l=len(rows), pct=pct,
+                      left=_join([_ind_name(p, j, lang) for j in gs.excluded], lang) or "—")
+        else:
+            head = tr("take.uniform.some", lang, items=_join([r[0] for r in rows], lang), pct=pct)
         out.append(Para(head + (" " if lang == "en" else "") + after, "small"))
     else:
         out.append(Table((tr("col.indicator", lang), tr("col.change", lang)), tuple(rows), (3.0, 1.2), ("l", "r"),
@@ -377,17 +382,6 @@ def _settings(p, lang, link) -> list:
     return out
 
 
-def _named(p, text: str, lang: str) -> str:
-    """The engine's notes name indicators by id (``platform (log)``): name them as the brief does."""
-    import re
-
-    ids = sorted(p.indicators.index, key=len, reverse=True)
-    if not ids:
-        return text
-    pat = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, ids)) + r")(?![A-Za-z0-9_])")
-    return pat.sub(lambda m: _ind_name(p, m.group(1), lang), text)
-
-
 def document(p, lang: str = "zh", *, source: str | None = None, link: str | None = None,
              date: str | None = None) -> Document:
     """The brief of profile ``p`` in ``lang``.
@@ -438,7 +432,7 @@ def document(p, lang: str = "zh", *, source: str | None = None, link: str | None
     blocks.append(Bullets(tuple(c[1] if lang == "zh" else c[0] for c in p.caveats)))
     if p.notes:
         blocks.append(Heading(tr("h.notes", lang), 2))
-        blocks.append(Bullets(tuple(_named(p, n[1] if lang == "zh" else n[0], lang) for n in p.notes)))
+        blocks.append(Bullets(tuple(p.with_names(n[1] if lang == "zh" else n[0], lang) for n in p.notes)))
     return Document(title=tr("title", lang, region=name), subtitle=tr("subtitle", lang, index=index, year=p.year),
                     issued=tr("issued", lang, date=date), footer=tr("footer", lang, region=name, year=p.year),
                     blocks=tuple(blocks), lang=lang,
