@@ -246,7 +246,10 @@ class Profile:
             return text
         col = "name_en" if lang == "en" else "name_zh"
         pat = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, ids)) + r")(?![A-Za-z0-9_])")
-        return pat.sub(lambda m: str(self.indicators.at[m.group(1), col]), text)
+        text = pat.sub(lambda m: str(self.indicators.at[m.group(1), col]), text)
+        if lang == "zh":  # the treatment labels of the engine's notes, in Chinese
+            text = re.sub(r"（winsor\((\d+)\)）", r"（缩尾 \1）", text.replace("（log）", "（对数）"))
+        return text
 
     def rule(self, lang: str = "zh") -> str:
         """The strength rule as stated on the page and in the brief."""
@@ -343,7 +346,7 @@ class Profiler:
         self.mc = self.methods = None
         self.notes = tuple(dict.fromkeys(tuple(self.current.notes) + whatif_notes))
         if robust:
-            self.mc, self.methods = self._robustness()
+            self.mc, self.methods = self.robustness()
 
     # -- trajectory ------------------------------------------------------------------------------
     def _trajectory(self):
@@ -361,7 +364,9 @@ class Profiler:
         return pd.DataFrame(scores), pd.DataFrame(ranks)
 
     # -- robustness ------------------------------------------------------------------------------
-    def _robustness(self):
+    def robustness(self) -> tuple:
+        """(Monte Carlo, Methods) of the scenario: the region-independent robustness runs (done in
+        ``__init__`` when ``robust``; an app may run them apart, then :meth:`robust_parts`)."""
         from .methods import compare_methods
         from .sensitivity import monte_carlo
 
@@ -435,7 +440,7 @@ class Profiler:
         target = tier - 1 if tier is not None and tier > 1 else None
         gu = gc = None
         if goal and target is not None:
-            gu, gc = self._goal(region, target, cheapest_budget)
+            gu, gc = self.goals(region, target, cheapest_budget)
         return Profile(
             region=region, name_zh=ds.region_name(region, "zh"), name_en=ds.region_name(region, "en"),
             year=int(self.spec.year), n_regions=len(res.regions), composite=comp, rank=rank, tier=tier,
@@ -446,7 +451,7 @@ class Profiler:
             trajectory=traj,
             nearest=self._nearest(region, n_peers), neighbours=self._neighbours(region, n_neighbours),
             bars=self._bars(region, tier), levers=self._levers(region, n_levers), target_tier=target,
-            goal_uniform=gu, goal_cheapest=gc, mc=self._mc(region, tier), methods=self._methods(region),
+            goal_uniform=gu, goal_cheapest=gc, **self.robust_parts(region, tier, (self.mc, self.methods)),
             caveats=self._caveats(region, indicators), notes=self.notes, settings=self.settings(),
             names=self.names, index_name=(fw.name(root, "zh"), fw.name(root, "en")))
 
@@ -590,7 +595,9 @@ class Profiler:
         tab = lv.table
         return tab[tab["gain_per_pct"] > 0].head(n)
 
-    def _goal(self, region, target, budget):
+    def goals(self, region, target: int, budget: int | None = CHEAPEST_BUDGET) -> tuple:
+        """(uniform, cheapest) :class:`~iiscore.simulate.GoalSeek` answers for ``region`` to reach tier
+        ``target`` (None where the goal-seek has no answer to give), as :meth:`profile` computes them."""
         from .errors import IIScoreError
         from .simulate import goal_seek
 
@@ -604,8 +611,13 @@ class Profiler:
                 out.append(None)
         return tuple(out)
 
-    def _mc(self, region, tier):
-        mc = self.mc
+    def robust_parts(self, region, tier, robustness) -> dict:
+        """``{"mc": ..., "methods": ...}`` of :class:`Profile` for ``region`` from a
+        :meth:`robustness` result."""
+        mc, methods = robustness
+        return {"mc": self._mc(region, tier, mc), "methods": self._methods(region, methods)}
+
+    def _mc(self, region, tier, mc):
         if mc is None:
             return None
         row = mc.table.loc[region]
@@ -614,8 +626,7 @@ class Profiler:
                 "p_tier": float(row[col]) if col is not None and col in mc.table.columns else None,
                 "samples": int(mc.samples), "spread": float(self.mc_spread), "seed": int(self.seed)}
 
-    def _methods(self, region):
-        m = self.methods
+    def _methods(self, region, m):
         if m is None:
             return None
         ranks = m.ranks.loc[region]

@@ -24,8 +24,8 @@ with c2:
 
 ev = ui.compute_or_stop(lang)
 scn = state.scenario()
-try:
-    p = state.profile(ev, region)
+try:  # the fast part first; the goal-seeks and the robustness runs are drawn last (below)
+    p = state.profile(ev, region, goals=False, robust=False)
 except IIScoreError as exc:
     st.error(t("pf.error", lang, msg=ui.error_text(exc, lang)))
     st.stop()
@@ -34,9 +34,11 @@ st.caption(t("pf.intro", lang, year=p.year, mode=opt("whatif", scn.whatif, lang)
 brief_ui.brief_button(ev, region, lang, "pf_brief")
 
 # -- headline ---------------------------------------------------------------------------------------
-cols = st.columns(len(views.profile_metrics(p, lang)))
-for col, (label, value, delta, help_) in zip(cols, views.profile_metrics(p, lang)):
-    col.metric(label, value, delta, help=help_)
+items = views.profile_metrics(p, lang)
+for start in range(0, len(items), 3):  # rows of three: a tier's name needs the width
+    cols = st.columns(3)
+    for col, (label, value, delta, help_) in zip(cols, items[start:start + 3]):
+        col.metric(label, value, delta, help=help_)
 st.markdown(views.profile_summary(p, lang))
 
 # -- pillars and the trajectory ---------------------------------------------------------------------
@@ -46,11 +48,14 @@ with left:
     st.caption(t("pf.pillars.caption", lang, leader=p.region_label(p.leader, lang), rank=p.leader_rank,
                  scale=ui.scale_caption(ev, lang)))
 with right:
-    chart = views.profile_trajectory_chart(p, lang)
-    if chart is None:
+    charts = views.profile_trajectory_charts(p, lang)
+    if charts is None:
         st.caption(t("pf.trajectory.one", lang))
     else:
-        st.vega_lite_chart(chart.to_dict(), key=state.wkey("pf_traj"))
+        st.markdown(f"**{t('pf.trajectory', lang, y0=p.trajectory.index.min(), y1=p.trajectory.index.max())}**")
+        r1, r2 = st.columns(2)
+        r1.vega_lite_chart(charts[0].to_dict(), width="stretch", key=state.wkey("pf_traj_score"))
+        r2.vega_lite_chart(charts[1].to_dict(), width="stretch", key=state.wkey("pf_traj_rank"))
         st.caption(t("pf.trajectory.caption", lang))
 st.dataframe(views.pillar_profile_table(p, lang), hide_index=True, key=state.wkey("pf_pillar_table"))
 
@@ -62,7 +67,7 @@ st.caption(f"**{t('pf.rule', lang)}**: {p.rule(lang)}" if lang == "en" else f"**
 # -- compare two regions ----------------------------------------------------------------------------
 if other is not None and other in ds.regions:
     try:
-        q = state.profile(ev, other)
+        q = state.profile(ev, other, goals=False, robust=False)
     except IIScoreError as exc:
         st.error(t("pf.error", lang, msg=ui.error_text(exc, lang)))
         q = None
@@ -107,50 +112,12 @@ with k2:
     st.markdown(f"**{t('pf.levers', lang)}**")
     st.dataframe(views.profile_levers_table(p, lang), hide_index=True, key=state.wkey("pf_levers"))
     st.caption(t("pf.levers.caption", lang))
-if p.tier == 1:
-    st.caption(t("pf.goal.top", lang))
-elif p.target_tier is None or (p.goal_uniform is None and p.goal_cheapest is None):
-    st.caption(t("pf.goal.none", lang))
-else:
-    st.markdown(f"**{t('pf.goal', lang, t=p.target_tier)}**")
-    st.caption(t("pf.goal.caption", lang, l=len(p.indicators)))
-
-
-    def _apply(edits):
-        # exactly the edits the answer was checked with (rounded in their good direction), as the simulator does
-        state.set_scenario(state.scenario().replace(edits=list(edits)))
-        state.flash(t("pf.goal.applied", state.lang()))
-
-    g1, g2 = st.columns(2)
-    for col, gs, key in ((g1, p.goal_uniform, "uniform"), (g2, p.goal_cheapest, "cheapest")):
-        with col:
-            st.markdown(t("pf.goal." + key, lang))
-            if gs is None:
-                st.caption(t("pf.goal.none", lang))
-                continue
-            st.info(views.goal_text(p, gs, lang))
-            if gs.reached and gs.method != "none-needed":
-                if key == "cheapest":
-                    st.dataframe(views.goal_changes_table(p, gs, lang), hide_index=True,
-                                 key=state.wkey(f"pf_goal_{key}"))
-                if key == "cheapest":
-                    st.caption(t("pf.goal.proven" if gs.proven else "pf.goal.unproven", lang))
-                st.button(t("pf.goal.apply", lang), key=state.wkey(f"pf_apply_{key}"), on_click=_apply,
-                          args=(tuple(gs.applied_edits),))
+goal_box = st.container()  # filled at the end of the run: the goal-seeks take the longest
 
 # -- how robust -------------------------------------------------------------------------------------
 st.divider()
 st.subheader(t("pf.robust", lang))
-if p.mc:
-    mc = p.mc
-    tier_txt = t("pf.mc.tier", lang, t=p.tier, p=mc["p_tier"]) if mc.get("p_tier") is not None else ""
-    st.markdown(t("pf.mc", lang, spread=mc["spread"], n=mc["samples"], seed=mc["seed"], p05=mc["p05"], p95=mc["p95"],
-                  med=mc["median"], tier=tier_txt))
-if p.methods:
-    st.markdown(t("pf.methods", lang, n=p.methods["n"], best=p.methods["best"], worst=p.methods["worst"]))
-    st.dataframe(views.methods_band_table(p, lang).set_index(t("col.method", lang)).T, key=state.wkey("pf_methods"))
-if not p.mc and not p.methods:
-    st.caption(t("pf.robust.none", lang))
+robust_box = st.container()
 
 # -- caveats ----------------------------------------------------------------------------------------
 st.divider()
@@ -160,3 +127,56 @@ if p.notes:
     with st.expander(t("pf.notes", lang)):
         for en, zh in p.notes:
             st.caption(p.with_names(zh if lang == "zh" else en, lang))
+
+
+def _apply(edits):
+    # exactly the edits the answer was checked with (rounded in their good direction), as the simulator does
+    state.set_scenario(state.scenario().replace(edits=list(edits)))
+    state.flash(t("pf.goal.applied", state.lang()))
+
+
+def draw_goals(p):
+    if p.tier == 1:
+        st.caption(t("pf.goal.top", lang))
+    elif p.target_tier is None or (p.goal_uniform is None and p.goal_cheapest is None):
+        st.caption(t("pf.goal.none", lang))
+    else:
+        st.markdown(f"**{t('pf.goal', lang, t=p.target_tier)}**")
+        st.caption(t("pf.goal.caption", lang, l=len(p.indicators)))
+        g1, g2 = st.columns(2)
+        for col, gs, key in ((g1, p.goal_uniform, "uniform"), (g2, p.goal_cheapest, "cheapest")):
+            with col:
+                st.markdown(t("pf.goal." + key, lang))
+                if gs is None:
+                    st.caption(t("pf.goal.none", lang))
+                    continue
+                st.info(views.goal_text(p, gs, lang))
+                if gs.reached and gs.method != "none-needed":
+                    if key == "cheapest":
+                        st.dataframe(views.goal_changes_table(p, gs, lang), hide_index=True,
+                                     key=state.wkey(f"pf_goal_{key}"))
+                        st.caption(t("pf.goal.proven" if gs.proven else "pf.goal.unproven", lang))
+                    st.button(t("pf.goal.apply", lang), key=state.wkey(f"pf_apply_{key}"), on_click=_apply,
+                              args=(tuple(gs.applied_edits),))
+
+
+def draw_robust(p):
+    if p.mc:
+        mc = p.mc
+        tier_txt = t("pf.mc.tier", lang, t=p.tier, p=mc["p_tier"]) if mc.get("p_tier") is not None else ""
+        st.markdown(t("pf.mc", lang, spread=mc["spread"], n=mc["samples"], seed=mc["seed"], p05=mc["p05"],
+                      p95=mc["p95"], med=mc["median"], tier=tier_txt))
+    if p.methods:
+        st.markdown(t("pf.methods", lang, n=p.methods["n"], best=p.methods["best"], worst=p.methods["worst"]))
+        st.dataframe(views.methods_band_table(p, lang).set_index(t("col.method", lang)).T, key=state.wkey("pf_methods"))
+    if not p.mc and not p.methods:
+        st.caption(t("pf.robust.none", lang))
+
+
+# the slow parts, last: everything above is already on the screen while they run
+for box, draw, kw in ((goal_box, draw_goals, {"robust": False}), (robust_box, draw_robust, {"goals": False})):
+    with box:
+        try:
+            draw(state.profile(ev, region, **kw))
+        except IIScoreError as exc:
+            st.error(t("pf.error", lang, msg=ui.error_text(exc, lang)))

@@ -3,14 +3,12 @@ in both languages, for the built-in data and an uploaded framework that is not C
 buttons are there; a goal-seek answer applies as in the simulator."""
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import iiscore
 from iiscore import build, simulate, tiering
 from iiscore.datasets import default_spec
-from iiscore_app import presets as P
 from iiscore_app import scenario as S
 
 ROOT = Path(__file__).resolve().parent.parent

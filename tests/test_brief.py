@@ -10,7 +10,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from iiscore import Spec, build, default_spec, load_data, load_default, load_default_framework, load_framework

@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from . import text as T
 from .text import fmt_gap, fmt_num, fmt_pct, fmt_score, tr
 
 __all__ = ["Document", "Heading", "Para", "Figures", "Table", "Bullets", "PillarChart", "TrajectoryChart",
-           "PageBreak", "Link", "document"]
+           "PageBreak", "Keep", "Link", "document"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,13 @@ class Link:
 @dataclass(frozen=True)
 class PageBreak:
     pass
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Blocks kept on one page when the format can (the PDF)."""
+
+    blocks: tuple
 
 
 @dataclass(frozen=True)
@@ -263,7 +269,8 @@ def _peers(p, lang) -> list:
         for _, r in p.neighbours.iterrows():
             parts = _join([f"{_pillar_name(p, k, lang)} {fmt_gap(v, 2)}" for k, v in r["pillars"]]
                           + [f"{_ind_name(p, j, lang)} {fmt_gap(v, 2)}" for j, v in r["indicators"]], lang)
-            rows.append((p.region_label(r["region"], lang) + f" ({tr('peers.' + r['position'], lang)})",
+            pos = tr("peers." + r["position"], lang)
+            rows.append((p.region_label(r["region"], lang) + (f"（{pos}）" if lang == "zh" else f" ({pos})"),
                          _rank_text(r["rank"]), fmt_score(r["composite"]), fmt_gap(r["gap"], 2), parts))
         out.append(Table((tr("col.region", lang), tr("col.rank", lang), tr("col.score", lang), tr("col.gap", lang),
                           tr("col.parts", lang)), tuple(rows), (1.6, 0.7, 0.9, 0.9, 5.9), ("l", "r", "r", "r", "l"),
@@ -285,6 +292,11 @@ def _goal_block(p, gs, key, lang) -> list:
     t1 = gs.tier_after if gs.tier_after is not None else "—"
     after = tr("take.after", lang, s0=fmt_score(gs.score_before), s1=fmt_score(gs.score_after), r0=gs.rank_before,
                r1=gs.rank_after, t0=t0, t1=t1)
+    target = p.target_tier
+    if target in p.bars.index:  # under re-normalisation the bar moves with the change: say where it ends
+        after += (" " if lang == "en" else "") + tr("take.bar", lang, holder=p.region_label(p.bars.at[target, "holder"],
+                                                                                          lang),
+                                                    bar=fmt_score(gs.target_score))
     if gs.strategy == "uniform":
         pct = fmt_pct(gs.uniform_pct)
         if len(rows) == len(p.indicators):
@@ -325,8 +337,8 @@ def _take(p, lang) -> list:
         out.append(Para(tr("take.top", lang), "small"))
     else:
         out.append(Para(tr("take.goal", lang, t=p.target_tier, l=len(p.indicators)), "lead"))
-        out += _goal_block(p, p.goal_uniform, "take.uniform", lang)
-        out += _goal_block(p, p.goal_cheapest, "take.cheapest", lang)
+        out.append(Keep(tuple(_goal_block(p, p.goal_uniform, "take.uniform", lang))))
+        out.append(Keep(tuple(_goal_block(p, p.goal_cheapest, "take.cheapest", lang))))
     return out
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import io
 
 from . import charts
-from .content import Bullets, Document, Figures, Heading, Link, PageBreak, Para, PillarChart, Table, TrajectoryChart
+from .content import (Bullets, Document, Figures, Heading, Keep, Link, PageBreak, Para, PillarChart, Table,
+                      TrajectoryChart)
 
 __all__ = ["render"]
 
@@ -149,7 +150,8 @@ def render(doc: Document) -> bytes:
     p = d.add_paragraph()
     _text(p, f"{doc.subtitle} · {doc.issued}", 10, GREY)
     _spacing(p, 4)
-    for b in doc.blocks:
+    blocks = [x for b in doc.blocks for x in (b.blocks if isinstance(b, Keep) else (b,))]
+    for b in blocks:
         if isinstance(b, Heading):
             p = d.add_paragraph()
             _text(p, b.text, 12, BLUE)

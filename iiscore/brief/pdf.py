@@ -11,7 +11,8 @@ import io
 from xml.sax.saxutils import escape
 
 from . import charts
-from .content import Bullets, Document, Figures, Heading, Link, PageBreak, Para, PillarChart, Table, TrajectoryChart
+from .content import (Bullets, Document, Figures, Heading, Keep, Link, PageBreak, Para, PillarChart, Table,
+                      TrajectoryChart)
 from .fonts import FONT_NAME, register
 
 __all__ = ["render"]
@@ -160,28 +161,33 @@ def render(doc: Document) -> bytes:
     tmpl.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate)])
     story = [Paragraph(escape(doc.title), st["title"]),
              Paragraph(escape(doc.subtitle) + " · " + escape(doc.issued), st["subtitle"]), Spacer(1, 5)]
+
+    def flowables(b) -> list:
+        if isinstance(b, Para):
+            return [Paragraph(_marked(b.text), st.get(b.style, st["body"]))]
+        if isinstance(b, Figures):
+            return [_figures(b, width, st)]
+        if isinstance(b, Table):
+            return [_table(b, width, st)]
+        if isinstance(b, (PillarChart, TrajectoryChart)):
+            return [charts.drawing(b, width)]
+        if isinstance(b, Bullets):
+            return [Paragraph("• " + _marked(x), st.get(b.style, st["small"])) for x in b.items]
+        if isinstance(b, Link):
+            return [Paragraph(f"<a href='{escape(b.url)}'>{escape(b.label)}</a>", st["link"])]
+        if isinstance(b, Keep):
+            return [KeepTogether([f for x in b.blocks for f in flowables(x)])]
+        raise TypeError(f"not a block: {type(b).__name__}")
+
     pending_heading = None
     for b in doc.blocks:
-        flow = None
         if isinstance(b, Heading):
             pending_heading = Paragraph(escape(b.text), st["h2"])
             continue
-        if isinstance(b, Para):
-            flow = Paragraph(_marked(b.text), st.get(b.style, st["body"]))
-        elif isinstance(b, Figures):
-            flow = _figures(b, width, st)
-        elif isinstance(b, Table):
-            flow = _table(b, width, st)
-        elif isinstance(b, (PillarChart, TrajectoryChart)):
-            flow = charts.drawing(b, width)
-        elif isinstance(b, Bullets):
-            flow = [Paragraph("• " + _marked(x), st.get(b.style, st["small"])) for x in b.items]
-        elif isinstance(b, Link):
-            flow = Paragraph(f"<a href='{escape(b.url)}'>{escape(b.label)}</a>", st["link"])
-        elif isinstance(b, PageBreak):
+        if isinstance(b, PageBreak):
             story.append(RLPageBreak())
             continue
-        flows = flow if isinstance(flow, list) else [flow]
+        flows = flowables(b)
         if pending_heading is not None:  # a heading never ends a page: keep it with what follows
             story.append(CondPageBreak(60))
             story.append(KeepTogether([pending_heading, flows[0]]) if not isinstance(b, Table) else pending_heading)

@@ -131,6 +131,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "take.notier": ("该地区没有梯队，无法目标反推。", "The region has no tier: no goal to seek."),
     "take.after": ("得分 {s0} → {s1}，排名 {r0} → {r1}，梯队 {t0} → {t1}。", "Score {s0} → {s1}, rank {r0} → {r1}, "
                    "tier {t0} → {t1}."),
+    "take.bar": ("门槛为{holder}变动后的得分 {bar}。", "The bar is {holder}'s score after the change, {bar}."),
     # robustness
     "h.robust": ("结论有多稳健", "How robust"),
     "robust.mc": ("权重不确定性：五大分项权重随机扰动 ±{spread:.0%}（{n} 次蒙特卡洛，种子 {seed}），排名 90% 区间为第 "
@@ -185,7 +186,7 @@ OPTIONS = {
                    "estimate": ("估算", "estimate"), "scenario": ("情景修改", "scenario edit"),
                    "missing": ("缺失", "missing"), "unknown": ("未标注", "not labelled"),
                    "uploaded": ("上传数据", "uploaded")},
-    "method": {"report": ("报告权重", "report weights"), "equal": ("等权", "equal weights"),
+    "method": {"report": ("本指数（当前权重）", "this index (current weights)"), "equal": ("等权", "equal weights"),
                "entropy": ("熵权", "entropy weights"), "critic": ("CRITIC 权重", "CRITIC weights"),
                "pca": ("主成分权重", "PCA weights"), "geometric": ("几何平均", "geometric mean"),
                "topsis": ("TOPSIS", "TOPSIS"), "mpi": ("MPI", "MPI"), "bod": ("效益分析法", "benefit of the doubt"),

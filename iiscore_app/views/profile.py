@@ -12,7 +12,7 @@ import pandas as pd
 from iiscore_app.i18n import opt, provenance_label, t, unit_label
 
 __all__ = ["profile_metrics", "profile_summary", "pillar_profile_table", "pillar_profile_chart",
-           "profile_trajectory_chart", "indicator_profile_table", "nearest_table", "neighbours_table",
+           "profile_trajectory_charts", "indicator_profile_table", "nearest_table", "neighbours_table",
            "bars_table", "profile_levers_table", "goal_changes_table", "goal_text", "methods_band_table", "compare_tables",
            "mark_label"]
 
@@ -101,7 +101,8 @@ def pillar_profile_chart(p, lang: str, other=None) -> alt.Chart:
     else:
         if p.tier is not None:
             series.append((t("pf.tier_avg", lang, t=p.tier), pil["tier_mean"], TIER_COLOUR))
-        series.append((f"{p.region_label(p.leader, lang)} ({p.leader_rank})", pil["best"], LEADER_COLOUR))
+        series.append((t("pf.leader", lang, region=p.region_label(p.leader, lang), rank=p.leader_rank), pil["best"],
+                       LEADER_COLOUR))
     rows = []
     for k, (label, vals, _) in enumerate(series):
         for c, v in zip(cats, vals.to_numpy(float)):
@@ -109,15 +110,17 @@ def pillar_profile_chart(p, lang: str, other=None) -> alt.Chart:
     df = pd.DataFrame(rows)
     colours = alt.Scale(domain=[s[0] for s in series], range=[s[2] for s in series])
     return alt.Chart(df).mark_bar().encode(
-        y=alt.Y("pillar:N", sort=cats, title=None),
+        y=alt.Y("pillar:N", sort=cats, title=None, axis=alt.Axis(labelLimit=170)),
         yOffset=alt.YOffset("series:N", sort=[s[0] for s in series]),
         x=alt.X("score:Q", title=t("col.score", lang)),
-        color=alt.Color("series:N", scale=colours, title=None, legend=alt.Legend(orient="top")),
+        color=alt.Color("series:N", scale=colours, title=None,  # below, one per line: fits a phone too
+                        legend=alt.Legend(orient="bottom", direction="vertical")),
         tooltip=["pillar", "series", "score"],
-    ).properties(height=60 * len(cats), title=t("pf.pillars", lang))
+    ).properties(height=max(200, 56 * len(cats)), title=t("pf.pillars", lang))
 
 
-def profile_trajectory_chart(p, lang: str) -> alt.Chart | None:
+def profile_trajectory_charts(p, lang: str):
+    """(score chart, rank chart) over the years on pooled goalposts, or None with fewer than 2 years."""
     traj = p.trajectory.dropna()
     if len(traj) < 2:
         return None
@@ -126,12 +129,11 @@ def profile_trajectory_chart(p, lang: str) -> alt.Chart | None:
     base = alt.Chart(df).encode(x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)))
     score = base.mark_line(point=True, color=REGION_COLOUR).encode(
         y=alt.Y("score:Q", title=t("col.score", lang), scale=alt.Scale(zero=False)),
-        tooltip=["year", alt.Tooltip("score:Q", format=".2f")]).properties(width=220, height=200)
+        tooltip=["year", alt.Tooltip("score:Q", format=".2f")]).properties(height=220)
     rank = base.mark_line(point=True, color=OTHER_COLOUR).encode(
         y=alt.Y("rank:Q", title=t("col.rank", lang), scale=alt.Scale(reverse=True, domain=[1, p.n_regions])),
-        tooltip=["year", "rank"]).properties(width=220, height=200)
-    return alt.hconcat(score, rank).properties(
-        title=t("pf.trajectory", lang, y0=int(traj.index.min()), y1=int(traj.index.max())))
+        tooltip=["year", "rank"]).properties(height=220)
+    return score, rank
 
 
 def indicator_profile_table(p, lang: str) -> pd.DataFrame:
@@ -211,6 +213,9 @@ def goal_text(p, gs, lang: str) -> str:
     after = t("pf.goal.after", lang, s0=f"{gs.score_before:.2f}", s1=f"{gs.score_after:.2f}", r0=gs.rank_before,
               r1=gs.rank_after, t0=gs.tier_before if gs.tier_before is not None else "—",
               t1=gs.tier_after if gs.tier_after is not None else "—", mode=opt("whatif", gs.mode, lang))
+    if p.target_tier in p.bars.index:  # under re-normalisation the bar moves with the change
+        after += (" " if lang == "en" else "") + t("pf.goal.bar", lang, bar=f"{gs.target_score:.2f}",
+                                                   holder=p.region_label(p.bars.at[p.target_tier, "holder"], lang))
     if gs.strategy != "uniform":
         return after
     pct = f"{gs.uniform_pct:+.2f}%"
