@@ -159,3 +159,53 @@ def test_an_uploaded_framework_that_is_not_caicts(tmp_path):
     assert not any(k.startswith("报告梯队") for k in m)
     ind = table_with(at, "标准化得分")[0]
     assert len(ind) == 49
+
+
+# --------------------------------------------------------------------------------------------
+# in the browser: the brief downloads as it is made on the server
+# --------------------------------------------------------------------------------------------
+@pytest.mark.browser
+def test_brief_downloads_in_chromium(tmp_path):
+    """In Debian's Chromium against a real server: the profile page of a shared link draws, the
+    PDF button downloads a brief made on demand (its text, read back with pdftotext, has the
+    region's score and rank as build() computes them, every font embedded), and the page asks no
+    host but its own server."""
+    import shutil
+    import subprocess
+
+    from tests._server import CHROMIUM, skip_without_browser, start_server, stop_server
+
+    skip_without_browser()
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) missing: apt-get install poppler-utils (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    ds = iiscore.load_default()
+    res = build(ds, default_spec())
+    ctx = S.make_context(ds, iiscore.load_default_framework())
+    token = S.encode(ctx.defaults.replace(page="profile", region="贵州"), ctx)
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    proc, url = start_server()
+    outside = []
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=args)
+            page = b.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True).new_page()
+            page.on("request", lambda r: outside.append(r.url)
+                    if not r.url.startswith(url) and not r.url.startswith(("data:", "blob:")) else None)
+            page.goto(f"{url}/Profile?s={token}")
+            page.get_by_text("蒙特卡洛").first.wait_for(timeout=120_000)
+            with page.expect_download(timeout=120_000) as dl:
+                page.get_by_role("button", name="下载简报（PDF）").click()
+            path = tmp_path / dl.value.suggested_filename
+            dl.value.save_as(path)
+            b.close()
+    finally:
+        stop_server(proc)
+    assert path.name == "brief_Guizhou_2023_zh.pdf"
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"{res.composite['贵州']:.2f}" in text and f"第 {int(res.ranks.at['贵州', 'iidei'])} / 31 名" in text
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and all(" yes yes yes " in f for f in fonts)
+    assert not outside, outside[:5]
