@@ -51,7 +51,7 @@ def main(argv=None) -> int:
         *timeit(lambda: Profiler(ds, spec, report_tiers=rep), n))
     prof = Profiler(ds, spec, report_tiers=rep)
     for region in ("贵州", "陕西", "广东"):
-        row(f"profile of {region} (levers, uniform and cheapest goal-seek)", *timeit(lambda: prof.profile(region), n))
+        row(f"profile of {region} (levers, uniform and cheapest goal-seek)", *timeit(lambda r=region: prof.profile(r), n))
     row("profile of 贵州 without the goal-seeks (what the page draws first)",
         *timeit(lambda: prof.profile("贵州", goal=False), n))
     row("the goal-seeks of 贵州 for tier 2 (uniform; cheapest, budget 100 target tests)",

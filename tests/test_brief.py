@@ -314,6 +314,8 @@ def test_cli_brief_word_and_options(tmp_path, capsys):
     (["--scenario", "missing.json", "--out", "x.pdf"], "no such file", "--scenario"),
     (["--date", "1st of May", "--out", "x.pdf"], "YYYY-MM-DD", "--date"),
     (["--year", "1999", "--out", "x.pdf"], "1999", "--year"),
+    (["--samples", "0", "--out", "x.pdf"], "--samples", "--samples"),
+    (["--tier-sizes", "6,11,x", "--out", "x.pdf"], "6,11,10,4", "sizes"),
 ])
 def test_cli_brief_bad_input_is_one_clear_line(tmp_path, monkeypatch, capsys, args, needle, param):
     monkeypatch.chdir(tmp_path)
@@ -330,3 +332,18 @@ def test_cli_brief_rejects_a_file_that_is_not_a_scenario(tmp_path, capsys):
     assert rc == 2 and "不是情景 JSON 文件" in err
     bad.write_text(json.dumps([1, 2]), encoding="utf-8")
     assert main(["brief", "--region", "贵州", "--scenario", str(bad), "--out", str(tmp_path / "b.pdf")]) == 2
+
+
+@needs_poppler
+def test_cli_brief_for_a_users_data_and_framework(tmp_path, capsys):
+    """`--data --framework` (COINr's ASEM): the brief names the file, prints build()'s score, no
+    report tier, and says that user data cannot travel in a link."""
+    out = tmp_path / "asem.pdf"
+    rc = main(["brief", "--region", "NZL", "--lang", "en", "--data", str(COINR / "asem_data.csv"), "--framework",
+               str(COINR / "asem_framework.csv"), "--samples", "50", "--out", str(out)])
+    assert rc == 0, capsys.readouterr().err
+    fw = load_framework(COINR / "asem_framework.csv")
+    res = build(load_data(COINR / "asem_data.csv", fw), Spec(framework=fw))
+    text = pdf_text(out)
+    assert "asem_data.csv" in text and f"{res.composite['NZL']:.2f}" in text
+    assert "Report's tier" not in text and "User data cannot travel in a link" in text

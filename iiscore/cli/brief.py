@@ -109,8 +109,20 @@ def _overrides(args) -> dict:
     return out
 
 
+def _tier_fields(args) -> dict:
+    """The tier options as scenario fields (for the printed link)."""
+    out = {"tier_method": args.tier_method, "tier_seed": int(args.tier_seed or 0),
+           "tier_features": args.tier_features, "tier_standardise": bool(args.tier_standardise)}
+    if args.tier_k is not None:
+        out["tier_k"] = int(args.tier_k)
+    if args.tier_sizes:
+        out["tier_sizes"] = tuple(int(float(x)) for x in common.parse_list(args.tier_sizes, "--tier-sizes"))
+    return out
+
+
 def run(args) -> int:
     from ..brief import brief
+    from ..errors import check_int
     from ..pipeline import build
     from ..profile import MC_SAMPLES, MC_SPREAD, Profiler
     from ..tiering import report_tiers
@@ -149,12 +161,14 @@ def run(args) -> int:
             edits, mode = (), "renormalise"
             tiers = common.tier_function(args)
             samples, spread, seed = MC_SAMPLES, MC_SPREAD, 0
-        samples = args.samples if args.samples is not None else samples
+        samples = check_int("--samples", args.samples, 1) if args.samples is not None else samples
         seed = common.seed(args.seed) if args.seed is not None else seed
         profiler = Profiler(ds, spec, edits=edits, mode=mode, tiers=tiers,
                             report_tiers=report_tiers() if inp.builtin else None, mc_samples=samples,
                             mc_spread=spread, seed=seed)
-        prof = profiler.profile(region)
+        prof = profiler.profile(region)  # the tier options are validated by now (the tiering ran)
+        if scn is not None and not args.scenario:
+            scn = scn.replace(**_tier_fields(args))
         link = None
         if scn is not None and not (args.scenario and scn.dataset != S.DEFAULT_DATASET) and inp.builtin:
             token = S.encode(scn.replace(page="profile", region=region, lang=lang), ctx)
