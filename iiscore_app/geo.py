@@ -53,13 +53,15 @@ DASH_LINE = (70, 70, 70)
 # Fits the whole map (mainland, Taiwan, the islands and the dashed line) into the narrowest map
 # container of the app: 356 px wide (Overview right column at 1280 px; 358 px on a 390 px phone).
 FIT_WIDTH, FIT_HEIGHT = 340, 440
-CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FONT_STACK = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif'
 
 
 def cjk_font_path() -> Path:
-    """The font file used for Chinese text in PNG exports (WenQuanYi Micro Hei, Apache-2.0)."""
-    return CJK_FONT
+    """The font file used for Chinese text in PNG exports: the one the project ships
+    (``iiscore/_fonts/WenQuanYiMicroHei.ttf``, WenQuanYi Micro Hei, Apache-2.0), as the brief."""
+    from iiscore.brief.fonts import font_path
+
+    return font_path()
 
 
 # -- data files ------------------------------------------------------------------------------------
@@ -524,9 +526,11 @@ def _font(size: float):
 
     path = cjk_font_path()
     if not Path(path).exists():
-        raise DataError(f"The font {path} for Chinese text in map images is missing: install fonts-wqy-microhei "
-                        "or put the font file there.",
-                        f"地图图片所需的中文字体 {path} 不存在：请安装 fonts-wqy-microhei 或放入该字体文件。",
+        raise DataError(f"The font {path} for Chinese text in map images is missing: reinstall iiscore (the font "
+                        "ships in iiscore/_fonts/) or make it from Debian's fonts-wqy-microhei with "
+                        "iiscore/_fonts/make_font.py.",
+                        f"地图图片所需的中文字体 {path} 不存在：请重新安装 iiscore（字体随 iiscore/_fonts/ 发布），"
+                        f"或用 iiscore/_fonts/make_font.py 从 Debian 的 fonts-wqy-microhei 生成。",
                         file=path, parameter="cjk_font_path")
     return FontProperties(fname=str(path), size=size)
 

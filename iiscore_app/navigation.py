@@ -20,6 +20,7 @@ PAGES = (
     Page("weights", "pages/1_Weights.py", "Weights"),
     Page("simulator", "pages/2_Simulator.py", "Simulator"),
     Page("tiers", "pages/3_Tiers.py", "Tiers"),
+    Page("profile", "pages/5_Profile.py", "Profile"),
     Page("data", "pages/4_Data.py", "Data"),
     Page("audit", "pages/6_Audit.py", "Audit"),
 )

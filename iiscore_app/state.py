@@ -748,3 +748,51 @@ def audit_view(name: str, ev: Eval, lang: str, *extra, method: str = "pearson"):
     :func:`audit` / :func:`methods` returned a result, not an error."""
     method = "" if name.startswith("methods_") else method  # the methods do not depend on it
     return _audit_view(name, ev.b.key, ev.scn.compute_key(), method, lang, tuple(extra), ev)
+
+
+# -- the region profile (issue 19): one Profiler per scenario; per region the profile, its goal-seeks
+#    and the robustness summary are cached apart, so that a page can draw the fast part first -------------
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _profiler(bkey: str, ckey: tuple, tkey: tuple, mkey: tuple, _ev: Eval):
+    from iiscore.profile import Profiler
+    from iiscore.tiering import report_tiers
+
+    scn, b = _ev.scn, _ev.b
+    rep = report_tiers() if b.builtin else None  # the report's tiers classify the built-in data only
+    if rep is not None and set(rep.index) != set(b.ds.regions):
+        rep = None
+    return Profiler(b.ds, _ev.unedited.spec, edits=S.sim_edits(scn), mode=scn.whatif, tiers=_ev.tiers_unedited,
+                    report_tiers=rep, robust=False, mc_samples=scn.mc_n, mc_spread=scn.mc_spread,
+                    seed=scn.mc_seed)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _robustness(bkey: str, ckey: tuple, tkey: tuple, mkey: tuple, _ev: Eval):
+    return _profiler(bkey, ckey, tkey, mkey, _ev).robustness()
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _profile_core(bkey: str, ckey: tuple, tkey: tuple, mkey: tuple, region: str, _ev: Eval):
+    return _profiler(bkey, ckey, tkey, mkey, _ev).profile(region, goal=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _profile_goals(bkey: str, ckey: tuple, tkey: tuple, mkey: tuple, region: str, target: int, _ev: Eval):
+    return _profiler(bkey, ckey, tkey, mkey, _ev).goals(region, target)
+
+
+def profile(ev: Eval, region: str, *, goals: bool = True, robust: bool = True):
+    """:class:`iiscore.profile.Profile` of ``region`` under the scenario in force (its edits, what-if
+    mode, tiering and Monte Carlo settings), cached and shared by every session (never mutated).
+    ``goals=False`` / ``robust=False`` leave out the goal-seeks / Monte Carlo and the methods (the
+    slow parts), for a page that draws them last."""
+    from dataclasses import replace
+
+    keys = (ev.b.key, ev.scn.compute_key(), ev.scn.tier_key(), (ev.scn.mc_n, ev.scn.mc_spread, ev.scn.mc_seed))
+    p = _profile_core(*keys, region, ev)
+    changes = {}
+    if robust:
+        changes.update(_profiler(*keys, ev).robust_parts(region, p.tier, _robustness(*keys, ev)))
+    if goals and p.target_tier is not None:
+        changes["goal_uniform"], changes["goal_cheapest"] = _profile_goals(*keys, region, p.target_tier, ev)
+    return replace(p, **changes) if changes else p

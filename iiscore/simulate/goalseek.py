@@ -218,8 +218,10 @@ class GoalSeeker:
 
     def __init__(self, data: Dataset, spec: Spec, region, *, target_rank=None, target_tier=None,
                  indicators=None, mode="renormalise", strategy=None, costs=None, max_pct=100.0,
-                 bounds=None, tiers=None, edits=()):
+                 bounds=None, tiers=None, edits=(), max_evals=None):
         check_choice("mode", mode, MODES)
+        # the branch and bound's budget of target tests (None: the search's own, enough to prove)
+        self.max_evals = None if max_evals is None else int(check_number("max_evals", max_evals, 1))
         if (target_rank is None) == (target_tier is None):
             raise EditError("Give exactly one target: target_rank (e.g. 15) or target_tier (e.g. 2).",
                             "请只给出一个目标：target_rank（如 15）或 target_tier（如 2）。", parameter="target")
@@ -417,8 +419,9 @@ class GoalSeeker:
                 cost = float(cst @ p)
                 return p, "linprog", cost, True
         start = self._slp_start(margin)
+        budget = {} if self.max_evals is None else {"max_evals": self.max_evals}
         res = cheapest_monotone(lambda p: self.gap(self.state(p), margin) >= 0, cst, ub, start=start,
-                                rel_tol=REL_TOL)
+                                rel_tol=REL_TOL, **budget)
         return res.p, "branch-and-bound", res.lower, bool(res.proven and self.monotone())
 
     def _slp_start(self, margin, max_iter: int = 12):
@@ -663,7 +666,7 @@ def _tiering_name(tiers) -> str:
 def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = None,
               target_tier: int | None = None, indicators=None, mode: str = "renormalise",
               strategy: str | None = None, costs: Mapping | None = None, max_pct: float = 100.0,
-              bounds: Mapping | None = None, tiers=None, edits=()) -> GoalSeek:
+              bounds: Mapping | None = None, tiers=None, edits=(), max_evals: int | None = None) -> GoalSeek:
     """The smallest improvement that lifts ``region`` to a rank or a tier (see the module notes).
 
     Parameters
@@ -688,6 +691,12 @@ def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = No
         The tiering in force (see :func:`iiscore.simulate.baseline_tiers`; default the report's sizes).
     edits : iterable of Edit, optional
         A scenario's edits, applied first (the start of the search).
+    max_evals : int, optional
+        ``strategy="cheapest"`` off the linear case: at most this many target tests in the branch and
+        bound (default: its own budget, 60 000, enough to prove most answers). A smaller budget
+        returns the best combination found so far -- it still reaches the target, checked as every
+        answer is -- with ``proven=False`` unless the proof completed, and the bound reached in
+        ``lower_bound``.
 
     Returns
     -------
@@ -695,4 +704,4 @@ def goal_seek(data: Dataset, spec: Spec, region, *, target_rank: int | None = No
     """
     return GoalSeeker(data, spec, region, target_rank=target_rank, target_tier=target_tier, indicators=indicators,
                       mode=mode, strategy=strategy, costs=costs, max_pct=max_pct, bounds=bounds, tiers=tiers,
-                      edits=edits).run()
+                      edits=edits, max_evals=max_evals).run()

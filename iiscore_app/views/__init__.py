@@ -9,6 +9,7 @@ from .data import *  # noqa: F401,F403
 from .exports import *  # noqa: F401,F403
 from .maps import *  # noqa: F401,F403
 from .overview import *  # noqa: F401,F403
+from .profile import *  # noqa: F401,F403
 from .simulator import *  # noqa: F401,F403
 from .tiers import *  # noqa: F401,F403
 from .weights import *  # noqa: F401,F403
