@@ -58,7 +58,9 @@ def main(argv=None) -> int:
         print('error: the app needs its extra dependencies: pip install "iiscore[app]"', file=sys.stderr)
         return 2
     cmd = command(argv)
-    return subprocess.call(cmd, cwd=os.getcwd())
+    if os.name == "posix":  # become the server: a stop signal (systemd, a terminal, a test) reaches it
+        os.execv(cmd[0], cmd)
+    return subprocess.call(cmd)
 
 
 if __name__ == "__main__":  # pragma: no cover

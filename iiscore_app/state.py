@@ -623,6 +623,11 @@ class Eval:
     def trajectory(self):
         return _trajectory(self.b.key, self.scn.compute_key(), self.b, self.scn)
 
+    @property
+    def reference(self):
+        """An upload's official baseline (:func:`reference_eval`), or None."""
+        return reference_eval(self) if self.b.uploaded else None
+
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _view(name: str, bkey: str, ckey: tuple, tkey: tuple, lang: str, extra: tuple, _ev: Eval):

@@ -81,7 +81,9 @@ def test_small_upload_every_page_works(at):
     assert not at.exception and any("six.csv" in s.value for s in at.success)
     # the page was drawn again from the new data: its banner names the upload
     assert any("six.csv" in i.value and "共 114 个指标值" in i.value for i in at.info)
-    for page in ("app.py", "pages/1_Weights.py", "pages/2_Simulator.py", "pages/3_Tiers.py", "pages/4_Data.py"):
+    from iiscore_app.navigation import PAGES
+
+    for page in (p.script for p in PAGES):  # every page the app lists
         at.switch_page(page).run()
         assert not at.exception, page
         assert not at.error, (page, [e.value for e in at.error])

@@ -130,6 +130,30 @@ def test_template_with_three_changes_shows_them_and_the_rank_changes(at, tmp_pat
         assert got.at[r, "上传数据得分"] == round(float(cli[r]), 2)
 
 
+def test_overview_ranks_an_upload_against_the_builtin_data(at):
+    """The Overview's ranking of an upload says where each region stood on the built-in data (same
+    settings) and by how much it moved: the issue's 'rank change 0' after an upload. Independent:
+    two ``iiscore.build`` calls."""
+    raw = export.to_csv(changed_template())
+    upload(at, "mine.csv", raw)
+    at.switch_page("app.py").run()
+    assert not at.exception
+    got = table_with(at, "较默认数据").set_index("地区")
+    _, up = engine_result(raw, "mine.csv")
+    base = iiscore.build(DS, Spec(framework=FW, year=2023))
+    root = FW.root
+    for r in DS.regions:
+        assert got.at[r, "默认数据排名"] == base.ranks.at[r, root]
+        assert got.at[r, "较默认数据"] == base.ranks.at[r, root] - up.ranks.at[r, root]
+        assert got.at[r, "排名变化"] == 0  # no edits: the scenario's own baseline is the upload
+    assert got.at["贵州", "较默认数据"] > 0
+    # the built-in data itself has no such column
+    at.switch_page("pages/4_Data.py").run()
+    at.button(key="wk.d_back").click().run()
+    at.switch_page("app.py").run()
+    assert not any("较默认数据" in d.value.columns for d in at.dataframe)
+
+
 def test_template_as_xlsx_reuploads_unchanged(at):
     """The Excel template uploaded as it is: no cell differs, no rank moves, every provenance kept."""
     raw = views.template_xlsx(DS, FW, "zh")

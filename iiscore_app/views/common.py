@@ -77,7 +77,7 @@ def ranking_table(ev, lang: str) -> pd.DataFrame:
     share = S.estimate_share(res, ev.prov)
     scen_share = S.estimate_share(res, ev.prov, kinds=("scenario",))
     own = [t(k, lang) for k in ("col.rank", "col.region", "col.tier_now", "col.rank_change", "col.rank_base",
-                                "col.est_share")]
+                                "col.est_share", "col.rank_builtin", "col.rank_vs_builtin")]
     labels = node_labels(fw, [root, *fw.pillars], lang, taken=own)
     scored = res.composite.notna()
     out = pd.DataFrame(index=res.scores.index)
@@ -96,6 +96,14 @@ def ranking_table(ev, lang: str) -> pd.DataFrame:
     out[t("col.est_share", lang)] = share.round(1)
     if ev.scn.edits:
         out[t("prov.scenario_value", lang) + " %"] = scen_share.round(1)
+    ref = getattr(ev, "reference", None)
+    if ref is not None:  # an upload: where each region stood on the built-in data, same settings
+        rr, rok = ref.current.ranks[root].reindex(out.index), ref.current.composite.reindex(out.index).notna()
+        out[t("col.rank_builtin", lang)] = pd.array([int(v) if ok else pd.NA for v, ok in zip(rr, rok)],
+                                                    dtype="Int64")
+        out[t("col.rank_vs_builtin", lang)] = pd.array(
+            [int(b - a) if (ok and bok) else pd.NA for a, b, ok, bok in zip(res.ranks[root], rr, scored, rok)],
+            dtype="Int64")
     order = np.lexsort((np.arange(len(out)), res.ranks[root].reindex(out.index).to_numpy(), ~scored.to_numpy()))
     return out.iloc[order].reset_index(drop=True)
 
@@ -112,7 +120,9 @@ def framework_table(ev, lang: str) -> pd.DataFrame:
                      t("col.weight", lang): node.weight,
                      t("col.weight_global", lang): round(float(gw[n]), 2) if n in gw.index else np.nan,
                      t("col.unit", lang): unit_label(node.extra.get("unit", ""), lang),
-                     t("col.provenance", lang): provenance_label(node.extra.get("provenance") or "unknown", lang),
+                     # an aggregate has no values of its own: it is made from its parts
+                     t("col.provenance", lang): (t("prov.aggregate", lang) if n in fw.aggregates else
+                                                 provenance_label(node.extra.get("provenance") or "unknown", lang)),
                      t("col.source", lang): node.extra.get("description_en" if lang == "en" else "description_zh", "")})
     return pd.DataFrame(rows)
 

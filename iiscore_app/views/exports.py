@@ -64,6 +64,9 @@ def about_table(scn: S.Scenario, bundle, lang: str, link: str = "", *, known: bo
                               ("goalposts", "side.goalposts", "goalposts"), ("missing", "side.missing", "missing"),
                               ("aggregation", "side.aggregation", "aggregation"), ("whatif", "side.whatif", "whatif")):
         rows.append((t(key, lang), opt(group, getattr(scn, field), lang), opt(group, getattr(d, field), lang)))
+    rows += [(t("side.treat_fit", lang), opt("treat_fit", scn.treat_fit, lang), opt("treat_fit", d.treat_fit, lang)),
+             (t("side.coverage", lang), float(scn.coverage), float(d.coverage)),
+             (t("side.public_only", lang), _yes_no(scn.public_only, lang), _yes_no(d.public_only, lang))]
     rows.append((t("t.method", lang), opt("tier", scn.tier_method, lang), opt("tier", d.tier_method, lang)))
     if scn.tier_method == "sizes":
         rows.append((t("xp.sizes", lang), "、".join(map(str, scn.tier_sizes)) if lang == "zh" else
