@@ -717,6 +717,18 @@ def _map_regions(raw: np.ndarray, region_info, name, rows, column):
                 f"{rid}. Use one spelling per region.",
                 f"“{_short(a)}”（第 {first_row[a]} 行）与“{_short(b)}”（第 {first_row[b]} 行）指的是同一地区 {rid}。"
                 f"每个地区请只用一种写法。", file=name, row=first_row[b], column=column)
+    # two regions whose names differ only in case, letter width or spaces could not be told apart
+    # when named later (an edit, a link): refuse them rather than let one answer for both
+    seen: dict = {}
+    for v, rid in to_id.items():
+        other = seen.setdefault(name_key(rid), (rid, v))
+        if other[0] != rid:
+            a, b = other[1], v
+            raise DataError(
+                f"'{_short(a)}' (row {first_row[a]}) and '{_short(b)}' (row {first_row[b]}) differ only in case, "
+                f"letter width or spaces, so they cannot be told apart. Name each region distinctly.",
+                f"“{_short(a)}”（第 {first_row[a]} 行）与“{_short(b)}”（第 {first_row[b]} 行）只有大小写、全半角或空格"
+                f"不同，无法区分。请给每个地区一个可区分的名称。", file=name, row=first_row[b], column=column)
     name_map = tuple((v, rid) for v, rid in to_id.items() if v != rid)
     aliases = {name_key(v): rid for v, rid in to_id.items()}
     return np.array([to_id[v] for v in raw], dtype=object), name_map, aliases
