@@ -1,79 +1,114 @@
-"""Screenshots of every page for docs/app.md (Playwright + Debian's Chromium).
+"""Screenshots of every page, in both languages, at the three sizes the app is checked at
+(Playwright + Debian's Chromium):
 
-    python docs/take_screenshots.py        # writes docs/screenshots/*.png
+    python docs/take_screenshots.py [--pages home,tiers] [--sizes 1440,1280,390] [--langs zh,en]
+
+writes ``docs/screenshots/<page>_<width>_<lang>.png`` (what the window shows, sidebar closed on the
+phone) and the README's ``docs/screenshots/<page>.png`` (1440 wide, Chinese). Each page opens on a
+shared link (``?s=...``) of a scenario that shows what the page is for: a preset with edits for the
+simulator and the tiers, the region profile of 贵州. ``tiers_workshop`` is the projector view.
 """
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests._server import start_server, stop_server  # noqa: E402 - the tests' server helper
+
+from tests._server import CHROMIUM, start_server, stop_server  # noqa: E402 - the tests' server helper
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SHOTS = [
-    ("home", "/"),
-    ("home_en", "/?lang=en"),
-    ("weights", "/Weights?preset=innovation_focus"),
-    ("simulator", "/Simulator?preset=west_infra"),
-    ("tiers", "/Tiers?preset=west_infra"),
-    ("data", "/Data"),
-]
+SIZES = {1440: (1440, 900), 1280: (1280, 720), 390: (390, 844)}
 
 
-def coloured_pixels(png: bytes) -> int:
-    """Saturated, non-white pixels: a drawn map has thousands, an empty canvas none."""
-    import io
+def scenarios(lang: str) -> dict:
+    """Shot name -> (page key, scenario link, the element to scroll to or None)."""
+    import iiscore
+    from iiscore_app import presets as P
+    from iiscore_app import scenario as S
 
-    import numpy as np
-    from PIL import Image
+    ds, fw = iiscore.load_default(), iiscore.load_default_framework()
+    ctx = S.make_context(ds, fw)
+    d = ctx.defaults
 
-    img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    r, g, b = img[..., 0], img[..., 1], img[..., 2]
-    sat = np.max(img, axis=2) - np.min(img, axis=2)
-    return int(((sat > 40) & ~((r > 240) & (g > 240) & (b > 240))).sum())
+    def link(page, scn=None, **kw):
+        return "?s=" + S.encode((scn or d).replace(page=page, lang=lang, **kw), ctx)
 
-
-def wait_for_map(page, timeout_s: float = 60) -> None:
-    """deck.gl draws in SwiftShader some seconds after the page settles: wait for coloured pixels."""
-    deck = page.locator("[data-testid=stDeckGlJsonChart]").first
-    deck.locator("canvas").first.wait_for(timeout=30000)
-    t0 = time.time()
-    while coloured_pixels(deck.screenshot()) < 5000:
-        if time.time() - t0 > timeout_s:
-            raise RuntimeError("the map did not draw")
-        page.wait_for_timeout(1000)
-    page.evaluate("() => window.scrollTo(0, 0)")  # deck.screenshot scrolled it into view
-    page.wait_for_timeout(500)
+    west = P.preset("west_infra", ds, fw, d, d)
+    return {
+        "home": ("home", link("home"), None),
+        "weights": ("weights", link("weights", P.preset("application_focus", ds, fw, d, d)), None),
+        "simulator": ("simulator", link("simulator", west, region="四川"), None),
+        "tiers": ("tiers", link("tiers", west), None),
+        "tiers_workshop": ("tiers", link("tiers", west), "t.shift"),
+        "data": ("data", link("data"), None),
+        "profile": ("profile", link("profile", region="贵州"), None),
+        "audit": ("audit", link("audit"), None),
+    }
 
 
-def main() -> None:
+def wait_settled(page) -> None:
+    page.wait_for_selector("[data-testid=stApp]")
+    page.wait_for_selector("h1", timeout=60000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]') && "
+                           "!document.querySelector('[data-testid=stStatusWidget]')", timeout=120000)
+    page.wait_for_timeout(2500)
+    deck = page.locator("[data-testid=stDeckGlJsonChart] canvas")
+    if deck.count():
+        t0 = time.time()
+        while time.time() - t0 < 20 and not page.evaluate(
+                "() => [...document.querySelectorAll('[data-testid=stDeckGlJsonChart] canvas')]"
+                ".some(c => c.width > 0)"):
+            page.wait_for_timeout(500)
+        page.wait_for_timeout(2000)  # deck.gl draws a moment after its canvas appears
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pages", default="")
+    ap.add_argument("--sizes", default="1440,1280,390")
+    ap.add_argument("--langs", default="zh,en")
+    args = ap.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    from iiscore_app.navigation import PATHS
+
     OUT.mkdir(parents=True, exist_ok=True)
     proc, base = start_server()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for name, path in SHOTS:
-                ctx = browser.new_context(viewport={"width": 1500, "height": 1000})
-                page = ctx.new_page()
-                page.goto(base + path)
-                page.wait_for_selector("[data-testid=stApp]")
-                page.wait_for_function("() => location.search.startsWith('?s=')", timeout=30000)
-                page.wait_for_selector("h1", timeout=30000)
-                page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]') && "
-                                       "!document.querySelector('[data-testid=stStatusWidget]')", timeout=30000)
-                page.wait_for_timeout(4000)
-                if page.locator("[data-testid=stDeckGlJsonChart]").count():
-                    wait_for_map(page)
-                page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
-                ctx.close()
-                print("wrote", OUT / f"{name}.png")
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for lang in args.langs.split(","):
+                shots = scenarios(lang)
+                for name, (key, query, anchor) in shots.items():
+                    if args.pages and name not in args.pages.split(","):
+                        continue
+                    for width in map(int, args.sizes.split(",")):
+                        w, h = SIZES[width]
+                        ctx = browser.new_context(viewport={"width": w, "height": h},
+                                                  is_mobile=width < 500, has_touch=width < 500)
+                        page = ctx.new_page()
+                        page.goto(f"{base}/{PATHS[key]}{query}")
+                        wait_settled(page)
+                        if anchor:  # a heading, by its text: scrolled to the top of the window
+                            from iiscore_app.i18n import t
+
+                            page.get_by_text(t(anchor, lang), exact=True).first.evaluate(
+                                "e => e.scrollIntoView({block: 'start'})")
+                            page.wait_for_timeout(800)
+                        out = OUT / f"{name}_{width}_{lang}.png"
+                        page.screenshot(path=str(out), full_page=False)
+                        if width == 1440 and lang == "zh" and name in ("home", "weights", "simulator", "tiers", "data"):
+                            page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
+                        if width == 1440 and lang == "en" and name == "home":
+                            page.screenshot(path=str(OUT / "home_en.png"), full_page=False)
+                        print("wrote", out, flush=True)
+                        ctx.close()
             browser.close()
     finally:
         stop_server(proc)

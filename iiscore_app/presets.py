@@ -5,7 +5,7 @@ from iiscore.simulate.edits import Edit
 
 from .scenario import Scenario
 
-__all__ = ["PRESETS", "WESTERN", "western_regions", "preset"]
+__all__ = ["PRESETS", "LEGACY", "WESTERN", "western_regions", "preset", "legacy"]
 
 
 #: The workshop presets, each made to move at least one region's tier under the default tiering on the
@@ -92,3 +92,21 @@ def preset(name: str, ds, framework, base: Scenario | None = None, defaults: Sce
     if name == "regenerate":
         return clean.replace(tier_method="kmeans", tier_k=4, tier_features="composite+pillars", name=name)
     raise KeyError(name)
+
+
+#: Short links of an earlier version (``?preset=NAME``) whose presets were since replaced: a link
+#: shared then still opens on the scenario it named, with a notice (name -> what it was, en, zh).
+LEGACY = {
+    "innovation_focus": ("the 技术创新 (innovation) pillar weight doubled", "技术创新权重加倍"),
+    "equal_pillars": ("equal pillar weights", "各分项权重相等"),
+    "report_sizes": ("tiers by the report's sizes 6/11/10/4 (now the default)", "按报告的梯队规模 6/11/10/4 划分（现为默认）"),
+}
+
+
+def legacy(name: str, framework, defaults: Scenario) -> Scenario:
+    """The scenario an earlier version's short link ``?preset=NAME`` (a key of :data:`LEGACY`) showed."""
+    if name == "innovation_focus" and "innovation" in framework.pillars:
+        return defaults.replace(weights={"innovation": 2 * framework.node("innovation").weight}, name=name)
+    if name == "equal_pillars" and framework.pillars:
+        return defaults.replace(weights={p: 1.0 for p in framework.pillars}, name=name)
+    return defaults.replace(tier_method="sizes", name=name)

@@ -799,10 +799,16 @@ def from_query(params: dict, context: Context, ds=None, framework=None) -> tuple
     if s:
         scn, notices = decode(s, context)
     elif pname:
-        from .presets import PRESETS, preset
+        from .presets import LEGACY, PRESETS, legacy, preset
 
         if pname in PRESETS and ds is not None and framework is not None:
             scn = preset(pname, ds, framework, context.defaults, context.defaults)
+        elif pname in LEGACY and framework is not None:
+            scn = legacy(pname, framework, context.defaults)
+            en, zh = LEGACY[pname]
+            notices.append(Notice(f"'{pname}' is a ready-made scenario of an earlier version, shown as it was "
+                                  f"defined then: {en}.",
+                                  f"“{pname}”是早先版本的预设情景，按当时的定义显示：{zh}。"))
         else:
             scn = context.defaults
             notices.append(Notice(f"Unknown ready-made scenario '{str(pname)[:30]}'; defaults are used.",

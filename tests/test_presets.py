@@ -68,3 +68,22 @@ def test_the_workshop_view_shows_the_presets_moves(name):
     # the heading names both sides and their tierings
     assert "数据集默认设置" in html and "6/11/10/4" in html
     assert tiering.DEFAULT_METHOD == "sizes"
+
+
+@pytest.mark.parametrize("name", sorted(P.LEGACY))
+def test_earlier_short_links_open_on_what_they_named(name):
+    """``?preset=innovation_focus`` (and the other short links of the earlier version) open on the
+    scenario they named then, with a notice saying so, instead of falling back to the defaults."""
+    from iiscore_app import scenario as S
+
+    ctx = S.make_context(DS, FW)
+    scn, notices = S.from_query({"preset": name}, ctx, DS, FW)
+    assert any(name in n.en and "earlier version" in n.en for n in notices)
+    w = dict(scn.weights)
+    if name == "innovation_focus":
+        assert w == {"innovation": 2 * FW.node("innovation").weight}
+    elif name == "equal_pillars":
+        assert w == {p: 1.0 for p in FW.pillars}
+    else:
+        assert scn.tier_method == "sizes" and not w
+    assert scn.compute_key() != ctx.defaults.compute_key() or name == "report_sizes"
