@@ -86,7 +86,9 @@ labels = [fw0.name(k, lang) for k in kids]
 if len(set(labels)) < len(labels):  # names must tell the items apart in the table and in messages
     labels = [f"{name} ({k})" for name, k in zip(labels, kids)]
 store = state.ahp_matrices()  # parent -> {"judged": the user's judgements (upper triangle, as typed), "version"}
-entry = store.setdefault(parent, {"judged": pd.DataFrame("1", index=kids, columns=kids), "version": 0})
+entry = store.get(parent)
+if not isinstance(entry, dict) or list(entry["judged"].index) != kids:  # new, or another framework's
+    entry = store[parent] = {"judged": pd.DataFrame("1", index=kids, columns=kids), "version": 0}
 # a keyed fixed-size editor keeps its identity while its values change (Streamlit 1.67), so the
 # lower triangle can show the reciprocals of what is typed above the diagonal; the version starts a
 # fresh editor when the judgements are replaced (the suggested revisions), which would otherwise
@@ -116,6 +118,7 @@ def _apply_ahp(w, total, cr, consistent, group):
         state.flash(("warning", t("w.ahp.applied.bad", state.lang(), group=group, cr=cr)))
 
 
+digest = hashlib.sha1(entry["judged"].to_json().encode()).hexdigest()[:10]  # these judgements
 try:  # the engine builds the reciprocal matrix and refuses judgements off Saaty's scale, naming the pair
     full = ahp.reciprocal_matrix(entry["judged"], labels=labels, name=fw0.name(parent, lang))
     mat = pd.DataFrame(full.to_numpy(), index=kids, columns=kids)
@@ -130,7 +133,10 @@ else:
         if res.consistent:
             st.success(t("w.ahp.ok", lang, cr=res.cr))
         else:
-            plan = ahp.revision_plan(mat, threshold=res.threshold, name=parent)
+            plan = entry.get("plan")
+            if plan is None or plan[0] != digest:  # once per matrix (15 items take seconds)
+                entry["plan"] = plan = (digest, ahp.revision_plan(mat, threshold=res.threshold, name=parent))
+            plan = plan[1]
             lines = views.ahp_plan_lines(plan, fw0, lang)
             end = (t("w.ahp.plan.done", lang, cr=plan.cr_after) if plan.reached
                    else t("w.ahp.plan.stuck", lang, cr=plan.cr_after))
@@ -148,8 +154,8 @@ else:
         st.dataframe(wtab, hide_index=True, key=state.wkey("ahp_weights"))
         confirmed = res.consistent
         if not res.consistent:  # an inconsistent matrix is applied only once the user says so
-            digest = hashlib.sha1(entry["judged"].to_json().encode()).hexdigest()[:10]
-            confirmed = st.checkbox(t("w.ahp.confirm", lang, cr=res.cr), key=state.wkey(f"ahp_confirm.{parent}.{digest}"))
+            confirmed = st.checkbox(t("w.ahp.confirm", lang, cr=res.cr), key=state.wkey(f"ahp_confirm.{parent}.{digest}"),
+                                    help=t("w.ahp.confirm.help", lang))
         total = sum(fw0.node(k).weight for k in kids)
         st.button(t("w.ahp.apply", lang), key=state.wkey("ahp_apply"), disabled=not confirmed, type="primary",
                   on_click=_apply_ahp if confirmed else None,

@@ -50,7 +50,8 @@ other_col = t("col.new_value", lang) if mode == "pct" else t("col.change_pct", l
 st.subheader(t("sim.table", lang, region=rname, year=scn.year))
 st.caption(t("sim.table.caption", lang, col=edit_col, other=other_col))
 st.data_editor(table, key=ekey, hide_index=True, width="stretch", disabled=[c for c in table.columns if c != edit_col],
-               column_config={"_id": None}, on_change=_take_edits)
+               column_config={"_id": None, t("col.indicator", lang): st.column_config.TextColumn(pinned=True)},
+               on_change=_take_edits)
 _take_edits()  # editor state set without the callback (scripted, e.g. AppTest): fold it in and redraw
 if state.scenario().edits != scn.edits:
     st.rerun()
@@ -100,8 +101,8 @@ try:
 except IIScoreError as exc:
     st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
 else:
-    st.dataframe(views.levers_table(lv, fw, lang, ev.current.normalised), hide_index=True,
-                 key=state.wkey("sim_levers"))
+    st.dataframe(views.levers_table(lv, fw, lang, ev.current.normalised), hide_index=True, key=state.wkey("sim_levers"),
+                 column_config={t("col.indicator", lang): st.column_config.TextColumn(pinned=True)})
     why = views.lever_explanations(lv, fw, lang, ev.current.normalised)
     if why:  # a negative gain, or none at the top, surprises: say why next to the table
         st.markdown("\n".join(f"- {x}" for x in why))

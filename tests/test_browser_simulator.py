@@ -66,6 +66,23 @@ def wait_app(page, text=None, timeout=60000):
     page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=timeout)
 
 
+def settled(page, quiet_ms=2000, timeout_s=60):
+    """Wait until the app has finished running and the link has not changed for ``quiet_ms`` (key
+    presses queue several reruns; the last one decides what the page shows)."""
+    import time
+
+    t0, last, since = time.time(), None, time.time()
+    while time.time() - t0 < timeout_s:
+        wait_app(page)
+        now = page.evaluate("() => location.search")
+        if now != last:
+            last, since = now, time.time()
+        elif (time.time() - since) * 1000 >= quiet_ms:
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError("the page kept changing")
+
+
 def scenario_of(page):
     scn, notes = S.decode(unquote(page.url).split("?s=", 1)[1], CTX)
     assert not notes
@@ -122,7 +139,7 @@ def test_slider_share_follows_keyboard_moves(page, server):
     for _ in range(20):
         page.keyboard.press("ArrowRight")
     page.wait_for_function(f"() => location.search !== {before!r}", timeout=30000)
-    wait_app(page)
+    settled(page)
     w = scenario_of(page).weight_map["innovation"]
     assert w > 14.89
     total = sum(FW.node(p).weight for p in FW.pillars) - 14.89 + w

@@ -669,7 +669,7 @@ def _brute_first_step(a, threshold=0.10):
     ok = [c for c in cands if c[0] <= threshold]
 
     def key(c):  # ties within float noise are ties (ln 6 - ln 4 = ln(1/4) - ln(1/6))
-        return round(c[1], 9), round(c[0], 12)
+        return round(c[1], 9), round(c[0], 10)
 
     if ok:
         return min(ok, key=lambda c: (*key(c), c[2]))
@@ -766,3 +766,38 @@ def test_revision_plan_on_saaty1990_house_and_trivial_cases():
     with pytest.raises(SpecError, match="max_steps"):
         revision_plan(LIGHT, max_steps=-1)
     assert revision_plan(HOUSE, max_steps=0).steps == ()
+
+
+def test_perron_roots_by_iteration_match_numpy_for_large_matrices():
+    """Matrices above 8 items get their Perron roots by batched power iteration (Collatz-Wielandt
+    bounds); numpy's eigenvalues are the reference."""
+    from iiscore.weights.ahp import _perron_roots
+
+    rng = np.random.default_rng(5)
+    stack = []
+    for n in (9, 12, 15):
+        for _ in range(4):
+            a = np.ones((n, n))
+            for i in range(n):
+                for j in range(i + 1, n):
+                    v = float(rng.choice(SAATY_SCALE))
+                    a[i, j], a[j, i] = v, 1 / v
+            stack.append(a)
+        got = _perron_roots(np.stack(stack[-4:]))
+        assert_allclose(got, np.linalg.eigvals(np.stack(stack[-4:])).real.max(axis=-1), rtol=1e-11)
+
+
+def test_revision_plan_first_step_matches_brute_force_10x10():
+    """The iteration path (n > 8) chooses as the brute force does (numpy's eigenvalues)."""
+    rng = np.random.default_rng(3)
+    a = np.ones((10, 10))
+    for i in range(10):
+        for j in range(i + 1, 10):
+            v = float(rng.choice([1, 2, 3, 1 / 2, 1 / 3, 5, 1 / 5]))
+            a[i, j], a[j, i] = v, 1 / v
+    assert cr_direct(a) > 0.1
+    labels = [f"x{k}" for k in range(10)]
+    s = revision_plan(a, labels=labels, max_steps=1).steps[0]
+    cr, _, _, i, j, v = _brute_first_step(a)
+    assert (s.row, s.column) == (labels[i], labels[j]) and s.value == pytest.approx(v)
+    assert s.cr_after == pytest.approx(cr, rel=1e-9)

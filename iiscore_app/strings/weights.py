@@ -66,8 +66,10 @@ STRINGS = {
                          "No single revision lowers CR any further (now {cr:.3f}): revisit these judgements as a whole "
                          "with the experts."),
     "w.ahp.plan.apply": ("按建议修改判断矩阵", "Revise the matrix as suggested"),
-    "w.ahp.confirm": ("我已了解 CR = {cr:.3f} 超过 0.1，仍要采用这组不一致的权重",
-                      "I understand that CR = {cr:.3f} is above 0.1 and want to use these inconsistent weights anyway"),
+    "w.ahp.confirm": ("确认采用不一致的判断（CR = {cr:.3f} > 0.1）", "Use them anyway (CR = {cr:.3f} > 0.1)"),
+    "w.ahp.confirm.help": ("CR 超过 0.1 时，两两判断之间的矛盾较大，由此得出的权重不可靠；勾选表示你已了解这一点。",
+                           "Above 0.1 the judgements contradict each other enough to make the weights unreliable; "
+                           "ticking says you know."),
     "w.ahp.confirm.need": ("判断不一致：先修改判断，或勾选上面的确认，才能采用这组权重。",
                            "The judgements are inconsistent: revise them, or tick the confirmation above, to use these weights."),
     "w.ahp.apply": ("采用这组权重", "Use these weights"),
@@ -83,7 +85,7 @@ STRINGS = {
                       "One weight's share within its parent swept from 0 to 1 (its siblings keep their proportions): the "
                       "ranks of the current top 10; the dashed line is the current weight."),
     "w.oat.x": ("该项在上级中的权重占比", "Its weight share within its parent"),
-    "w.oat.title": ("{node}：权重占比变化时当前前 10 名的排名", "{node}: ranks of the current top 10 as its weight share changes"),
+    "w.oat.title": ("{node}：当前前 10 名的排名", "{node}: ranks of the current top 10"),
     # Monte Carlo
     "w.mc": ("蒙特卡洛：排名区间与梯队概率", "Monte Carlo: rank intervals and tier probabilities"),
     "w.mc.n": ("抽样次数", "Draws"),

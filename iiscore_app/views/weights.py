@@ -152,33 +152,38 @@ def _rank_ticks(lo: int, hi: int) -> list[int]:
     return ticks
 
 
-def slope_chart(ev, lang: str, highlight=()) -> alt.Chart:
+def _names(ds, regions, lang: str) -> dict:
+    """region -> display name, looked up once per region (not once per chart row)."""
+    return {r: region_name(ds, r, lang) for r in regions}
+
+
+def slope_chart(ev, lang: str, highlight=()) -> alt.LayerChart:
     """Baseline rank (left) to current rank (right) for every region."""
     res, base = ev.current, ev.baseline
     root = res.spec.framework.root
-    ds = ev.b.ds
+    names = _names(ev.b.ds, res.scores.index, lang)
+    b_ranks, c_ranks = base.ranks[root], res.ranks[root]
+    up, down, left_l, right_l = t("up", lang), t("down", lang), t("baseline", lang), t("current", lang)
     rows = []
     for r in res.scores.index:
-        b, c = int(base.ranks.at[r, root]), int(res.ranks.at[r, root])
-        move = t("up", lang) if c < b else (t("down", lang) if c > b else "=")
-        name = region_name(ds, r, lang)
-        rows.append({"region": name, "side": t("baseline", lang), "rank": b, "move": move, "order": 0})
-        rows.append({"region": name, "side": t("current", lang), "rank": c, "move": move, "order": 1})
+        b, c = int(b_ranks[r]), int(c_ranks[r])
+        move = up if c < b else (down if c > b else "=")
+        rows.append({"region": names[r], "side": left_l, "rank": b, "move": move, "order": 0})
+        rows.append({"region": names[r], "side": right_l, "rank": c, "move": move, "order": 1})
     df = pd.DataFrame(rows)
     n = len(res.scores)
     colour = alt.Color("move:N", title=t("col.direction", lang),
-                       scale=alt.Scale(domain=[t("up", lang), t("down", lang), "="],
-                                       range=["#1a9850", "#d73027", "#bbbbbb"]))
-    base_chart = alt.Chart(df).encode(
-        x=alt.X("side:N", sort=[t("baseline", lang), t("current", lang)], title=None,
-                axis=alt.Axis(labelAngle=0, labelFontSize=13)),
+                       scale=alt.Scale(domain=[up, down, "="], range=["#1a9850", "#d73027", "#bbbbbb"]))
+    # the data sit on the layer, not on each sub-chart (altair would hash a copy per sub-chart)
+    base_chart = alt.Chart().encode(
+        x=alt.X("side:N", sort=[left_l, right_l], title=None, axis=alt.Axis(labelAngle=0, labelFontSize=13)),
         y=alt.Y("rank:Q", scale=alt.Scale(reverse=True, domain=[1, n], nice=False), title=t("col.rank", lang),
                 axis=alt.Axis(values=_rank_ticks(1, n))),
         color=colour, detail="region:N")
     lines = base_chart.mark_line(point=True)
     left = base_chart.transform_filter(alt.datum.order == 0).mark_text(align="right", dx=-8, fontSize=11).encode(text="region:N")
     right = base_chart.transform_filter(alt.datum.order == 1).mark_text(align="left", dx=8, fontSize=11).encode(text="region:N")
-    return (lines + left + right).properties(height=620, title=t("w.slope", lang))
+    return alt.layer(lines, left, right, data=df).properties(height=620, title=t("w.slope", lang))
 
 
 def oat_frame(ev, lang: str, node: str) -> tuple[pd.DataFrame, float, str]:
@@ -190,26 +195,26 @@ def oat_frame(ev, lang: str, node: str) -> tuple[pd.DataFrame, float, str]:
     sw = sensitivity.sweep(ev.edited_ds, res.spec, node, points=41)
     top = list(res.ranks[fw.root].sort_values(kind="stable").index[:10])
     df = sw.ranks[top].reset_index().melt(id_vars="weight", var_name="region", value_name="rank")
-    df["name"] = [region_name(ev.b.ds, r, lang) for r in df["region"]]
+    df["name"] = df["region"].map(_names(ev.b.ds, top, lang))
     return df, float(sw.base_weight), sw.node
 
 
-def oat_chart(ev, lang: str, node: str) -> alt.Chart:
+def oat_chart(ev, lang: str, node: str) -> alt.LayerChart:
     """Ranks of the current top 10 as one weight's local share sweeps 0 → 1; the rank axis runs from
     1 (best, at the top) to the worst rank the sweep reaches."""
     fw = ev.current.spec.framework
     df, base_weight, node = oat_frame(ev, lang, node)
-    worst = int(df["rank"].max())
+    worst = max(int(df["rank"].max()), 2)
     region, rank, share = t("col.region", lang), t("col.rank", lang), t("w.oat.x", lang)
     lines = alt.Chart(df).mark_line().encode(
         x=alt.X("weight:Q", title=share, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("rank:Q", title=rank, scale=alt.Scale(reverse=True, domain=[1, max(worst, 2)], nice=False),
-                axis=alt.Axis(values=_rank_ticks(1, max(worst, 2)), format="d")),
+        y=alt.Y("rank:Q", title=rank, scale=alt.Scale(reverse=True, domain=[1, worst], nice=False),
+                axis=alt.Axis(values=_rank_ticks(1, worst), format="d")),
         color=alt.Color("name:N", title=region, sort=list(dict.fromkeys(df["name"]))),
         tooltip=[alt.Tooltip("name:N", title=region), alt.Tooltip("weight:Q", title=share, format=".1%"),
                  alt.Tooltip("rank:Q", title=rank)])
-    rule = alt.Chart(pd.DataFrame({"w": [base_weight]})).mark_rule(strokeDash=[6, 4]).encode(x="w:Q")
-    return (lines + rule).properties(height=340, title=t("w.oat.title", lang, node=fw.name(node, lang)))
+    rule = alt.Chart().mark_rule(strokeDash=[6, 4]).encode(x=alt.datum(base_weight))
+    return alt.layer(lines, rule).properties(height=340, title=t("w.oat.title", lang, node=fw.name(node, lang)))
 
 
 def mc_table(mc, ev, lang: str) -> pd.DataFrame:
@@ -252,12 +257,12 @@ def mc_chart(mc, ev, lang: str) -> alt.Chart:
             alt.Tooltip("median_rank:Q", title=med_l), alt.Tooltip("p05_rank:Q", title=p05_l),
             alt.Tooltip("p95_rank:Q", title=p95_l)]
     bars = alt.Chart(tab).mark_rule(strokeWidth=6, opacity=0.45, color="#4878a8").encode(
-        y=y, x=alt.X("p05_rank:Q", title=t("w.mc.interval", lang) + " · " + rank, scale=x_scale, axis=x_axis),
+        y=y, x=alt.X("p05_rank:Q", title=rank, scale=x_scale, axis=x_axis),
         x2="p95_rank:Q", tooltip=tips)
     marks = pd.concat([
         pd.DataFrame({"name": tab["name"], "rank": tab["median_rank"], "what": med_l}),
         pd.DataFrame({"name": tab["name"], "rank": tab["base_rank"], "what": cur_l})])
-    colour = alt.Color("what:N", title=t("w.mc.marker", lang),
+    colour = alt.Color("what:N", title=None,
                        scale=alt.Scale(domain=[med_l, cur_l], range=["black", "#d73027"]),
                        legend=alt.Legend(orient="top"))
     mtips = [alt.Tooltip("name:N", title=region), alt.Tooltip("what:N", title=t("w.mc.marker", lang)),
@@ -266,4 +271,4 @@ def mc_chart(mc, ev, lang: str) -> alt.Chart:
     pts = alt.Chart(marks[marks["what"] == med_l]).mark_point(filled=True, size=55).encode(**enc)
     ticks = alt.Chart(marks[marks["what"] == cur_l]).mark_tick(thickness=2, size=MC_ROW - 4).encode(**enc)
     title = alt.TitleParams(t("w.mc.chart", lang), subtitle=t("w.mc.chart.sub", lang), anchor="start")
-    return (bars + pts + ticks).properties(height=MC_ROW * n, title=title)
+    return (bars + pts + ticks).properties(height=alt.Step(MC_ROW), title=title)
