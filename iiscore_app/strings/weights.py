@@ -11,7 +11,6 @@ STRINGS = {
                           "from the framework file."),
     "w.share.pillar": ("占综合指数 {share:.1f}%", "{share:.1f}% of the composite"),
     "w.share.leaf": ("占综合指数 {share:.2f}% · 占本分项 {local:.1f}%", "{share:.2f}% of the composite · {local:.1f}% of its pillar"),
-    "w.share.none": ("本组权重全为 0", "this group's weights are all 0"),
     "w.slider.help": ("原始权重（相对值）：在综合指数中的占比 = 本项权重 ÷ 同级权重合计 × 上级的占比。",
                       "Raw weight (relative): its share of the composite = its weight ÷ the level's total × the "
                       "parent's share."),
@@ -74,7 +73,6 @@ STRINGS = {
                            "The judgements are inconsistent: revise them, or tick the confirmation above, to use these weights."),
     "w.ahp.apply": ("采用这组权重", "Use these weights"),
     "w.ahp.weights": ("层次分析法权重 %", "AHP weight %"),
-    "w.ahp.error": ("判断矩阵有误：{msg}", "The matrix has a problem: {msg}"),
     "w.ahp.applied": ("已采用层次分析法得出的“{group}”权重（CR = {cr:.3f}）。", "The AHP weights of '{group}' are in use (CR = {cr:.3f})."),
     "w.ahp.applied.bad": ("已按你的确认采用不一致的“{group}”权重（CR = {cr:.3f} > 0.1）。",
                           "The inconsistent weights of '{group}' are in use, as you confirmed (CR = {cr:.3f} > 0.1)."),
