@@ -459,24 +459,36 @@ def control(widget, field: str, label: str, *, key: str | None = None, to_field=
     return widget(label, key=key, on_change=_on_field, args=(key, field, to_field), **kw)
 
 
-def _on_weight(key: str, node: str, default: float) -> None:
+def _on_weight(key: str, node: str, keep_total: bool = False) -> None:
+    """A weight slider moved: set the weight (with ``keep_total``, its siblings rescaled so that the
+    level totals 100, :func:`iiscore_app.views.rescale_level`); a weight back at the framework's value
+    is no override."""
+    from . import views
+
+    fw = bundle().fw
     w = scenario().weight_map
     v = float(st.session_state.get(key))
-    if abs(v - default) < 1e-9:
-        w.pop(node, None)
+    if keep_total:
+        w = views.rescale_level(fw, w, node, v)
     else:
         w[node] = v
+    w = {k: x for k, x in w.items() if k not in fw.ids or abs(x - float(fw.node(k).weight)) >= 1e-9}
     update(weights=w)
 
 
-def weight_slider(node: str, label: str, lo: float, hi: float, step: float, container=st):
+def weight_slider(node: str, label: str, lo: float, hi: float, step: float, container=st, *,
+                  keep_total: bool = False, help: str | None = None):
+    """The slider of ``node``'s raw weight; its range widens to show a weight outside ``[lo, hi]``
+    (from a link or a framework file) as it is (:func:`iiscore_app.views.weight_slider_range`)."""
+    from . import views
+
     b = bundle()
-    default = float(b.fw.node(node).weight)
     key = wkey("w." + node)
-    v = float(scenario().weight_map.get(node, default))
-    st.session_state[key] = min(max(v, lo), hi)
+    v = float(scenario().weight_map.get(node, float(b.fw.node(node).weight)))
+    lo, hi, _ = views.weight_slider_range(v, lo, hi)
+    st.session_state[key] = v
     return container.slider(label, min_value=lo, max_value=hi, step=step, key=key, on_change=_on_weight,
-                            args=(key, node, default), format="%.2f")
+                            args=(key, node, keep_total), format="%.2f", help=help)
 
 
 # -- saved scenarios (part of the scenario: they travel in links and files, and undo restores them) --
@@ -531,7 +543,16 @@ def ahp_matrices() -> dict:
     return st.session_state.setdefault(AHP, {})
 
 
-def goal_answer(value=None, *, clear: bool = False):
+def goal_answer(value=None, *, clear: bool = False, form: dict | None = None, defaults: dict | None = None):
+    """The last goal-seek answer: set it (``value``), drop it (``clear``), or read it.
+
+    ``form`` (widget name -> value, from a callback such as a suggestion's button) sets goal-seek
+    widgets before they are drawn; ``defaults`` sets those that have no value yet (so that the
+    widgets are drawn without a default of their own, which would clash with ``form``)."""
+    for name, v in (defaults or {}).items():
+        st.session_state.setdefault(wkey(name), v)
+    for name, v in (form or {}).items():
+        st.session_state[wkey(name)] = v
     if clear:
         st.session_state.pop(GOAL, None)
     elif value is not None:
@@ -681,17 +702,15 @@ def whatif(ev: Eval):
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _levers(bkey: str, ckey: tuple, region: str, lang: str, _ev: Eval):
+def _levers(bkey: str, ckey: tuple, region: str, _ev: Eval):
     from iiscore import simulate
 
-    from . import views
-
-    lv = simulate.levers(_ev.b.ds, _ev.unedited.spec, region, mode=_ev.scn.whatif, edits=S.sim_edits(_ev.scn))
-    return views.levers_table(lv, _ev.b.fw, lang)
+    return simulate.levers(_ev.b.ds, _ev.unedited.spec, region, mode=_ev.scn.whatif, edits=S.sim_edits(_ev.scn))
 
 
-def levers(ev: Eval, region: str, lang: str):
-    return _levers(ev.b.key, ev.scn.compute_key(), region, lang, ev)
+def levers(ev: Eval, region: str):
+    """:func:`iiscore.simulate.levers` of ``region`` under the scenario (its edits applied first)."""
+    return _levers(ev.b.key, ev.scn.compute_key(), region, ev)
 
 
 def evaluate(scn: S.Scenario | None = None) -> tuple[Eval | None, IIScoreError | None]:

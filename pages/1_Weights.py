@@ -1,31 +1,68 @@
-"""权重与敏感性 / Weights & sensitivity: sliders, live ranking, AHP builder, OAT sweep, Monte Carlo."""
+"""权重与敏感性 / Weights & sensitivity: sliders with their shares, live ranking, AHP builder, OAT sweep,
+Monte Carlo."""
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
 from iiscore import sensitivity
 from iiscore.errors import IIScoreError
-from iiscore_app.i18n import t
 from iiscore.weights import ahp
 from iiscore_app import state, ui, views
+from iiscore_app.i18n import t
 
 scn, lang = ui.page_start("weights")
 st.title(t("w.title", lang))
 b = state.bundle()
 fw0 = b.fw
+PILLAR_RANGE, LEAF_RANGE = (0.0, 60.0), (0.0, 100.0)
+
+
+def _label(node: str, shares, local) -> str:
+    """The slider's label: the node's name, then (grey) its share of the composite."""
+    name = fw0.name(node, lang)
+    if shares is None:
+        return name
+    if fw0.is_leaf(node):
+        share = t("w.share.leaf", lang, share=shares[node] * 100, local=local[node] * 100)
+    else:
+        share = t("w.share.pillar", lang, share=shares[node] * 100)
+    return f"{name} :gray[{share}]"
+
+
+def _wide_note(node: str, lo: float, hi: float):
+    v = float(state.scenario().weight_map.get(node, fw0.node(node).weight))
+    if views.weight_slider_range(v, lo, hi)[2]:
+        st.caption(t("w.wide", lang, name=fw0.name(node, lang), value=v, lo=lo, hi=hi))
+
+
+def _total(nodes) -> float:
+    w = state.scenario().weight_map
+    return float(sum(w.get(n, fw0.node(n).weight) for n in nodes))
+
 
 left, right = st.columns([2, 3])
 with left:
     st.subheader(t("w.pillars", lang))
     st.caption(t("w.pillars.caption", lang))
+    keep = st.toggle(t("w.keep100", lang), key=state.wkey("w_keep100"), help=t("w.keep100.help", lang))
+    weights = state.scenario().weight_map
+    shares, local = views.weight_shares(fw0, weights), views.local_shares(fw0, weights)
     for p in fw0.pillars:
-        state.weight_slider(p, fw0.name(p, lang), 0.0, 60.0, 0.5)
+        state.weight_slider(p, _label(p, shares, local), *PILLAR_RANGE, 0.5, keep_total=keep,
+                            help=t("w.slider.help", lang))
+        _wide_note(p, *PILLAR_RANGE)
+    st.caption(t("w.total", lang, total=_total(fw0.pillars)))
     for p in fw0.pillars:
         kids = fw0.children(p)
         if not kids or fw0.is_leaf(p):
             continue
         with st.expander(t("w.indicators", lang, pillar=fw0.name(p, lang))):
             for leaf in kids:
-                state.weight_slider(leaf, fw0.name(leaf, lang), 0.0, 100.0, 1.0)
+                state.weight_slider(leaf, _label(leaf, shares, local), *LEAF_RANGE, 1.0, keep_total=keep,
+                                    help=t("w.slider.help", lang))
+                _wide_note(leaf, *LEAF_RANGE)
+            st.caption(t("w.total", lang, total=_total(kids)))
     st.button(t("w.reset", lang), key=state.wkey("w_reset"), on_click=lambda: state.update(weights={}))
 
 ev = ui.compute_or_stop(lang)
@@ -39,103 +76,92 @@ with right:
 st.divider()
 st.subheader(t("w.ahp", lang))
 st.caption(t("w.ahp.caption", lang))
+with st.expander(t("w.ahp.glossary", lang)):
+    st.markdown(t("w.ahp.glossary.body", lang))
 groups = [g for g in fw0.aggregates if len(fw0.children(g)) >= 2]
 parent = st.selectbox(t("w.ahp.parent", lang), groups, key=state.wkey("ahp_parent"),
                       format_func=lambda g: fw0.name(g, lang))
 kids = list(fw0.children(parent))
 labels = [fw0.name(k, lang) for k in kids]
-n = len(kids)
-ekey = state.wkey(f"ahp_editor.{parent}.{lang}.{state.generation()}")
-store = state.ahp_matrices()  # parent -> the user's judgements (upper triangle, as typed)
-judged = store.get(parent)
-if judged is None:
-    judged = pd.DataFrame("1", index=kids, columns=kids)
-
-
-def _judgement(text):
-    """A Saaty judgement from a cell, or the reason it cannot be one (in both languages)."""
-    text = str(text).strip() or "1"
-    try:
-        v = ahp.parse_judgement(text)
-    except (ValueError, ZeroDivisionError):
-        return None, t("w.ahp.notnum", lang, text=text)
-    if not (1 / 9 - 1e-9 <= v <= 9 + 1e-9):
-        return None, t("w.ahp.scale", lang, text=text)
-    return v, None
-
-
-def _display(judged):
-    """The full matrix as shown: the judgements above the diagonal, their reciprocals below."""
-    out = pd.DataFrame("1", index=labels, columns=labels)
-    for i in range(n):
-        for j in range(i + 1, n):
-            cell = str(judged.iat[i, j]).strip() or "1"
-            out.iat[i, j] = cell
-            v, _ = _judgement(cell)
-            out.iat[j, i] = ahp._fmt(1 / v) if v is not None else "?"
-    return out
-
-
+if len(set(labels)) < len(labels):  # names must tell the items apart in the table and in messages
+    labels = [f"{name} ({k})" for name, k in zip(labels, kids)]
+store = state.ahp_matrices()  # parent -> {"judged": the user's judgements (upper triangle, as typed), "version"}
+entry = store.get(parent)
+if not isinstance(entry, dict) or list(entry["judged"].index) != kids:  # new, or another framework's
+    entry = store[parent] = {"judged": pd.DataFrame("1", index=kids, columns=kids), "version": 0}
 # a keyed fixed-size editor keeps its identity while its values change (Streamlit 1.67), so the
-# lower triangle can show the reciprocals of what is typed above the diagonal; a cell typed below
-# the diagonal is read as the judgement of its row over its column (its reciprocal goes above)
-shown = _display(judged)
+# lower triangle can show the reciprocals of what is typed above the diagonal; the version starts a
+# fresh editor when the judgements are replaced (the suggested revisions), which would otherwise
+# be overwritten by the cells typed earlier
+ekey = state.wkey(f"ahp_editor.{parent}.{lang}.{state.generation()}.{entry['version']}")
+shown = views.ahp_shown(entry["judged"], labels)
 edited = st.data_editor(shown, key=ekey, width="stretch")
-changed = False
-for i in range(n):
-    for j in range(n):
-        new_cell, old_cell = str(edited.iat[i, j]).strip(), str(shown.iat[i, j]).strip()
-        if i == j or new_cell == old_cell:
-            continue
-        if i < j:
-            judged.iat[i, j] = new_cell
-        else:
-            v, _ = _judgement(new_cell)
-            judged.iat[j, i] = ahp._fmt(1 / v) if v is not None else new_cell
-        changed = True
-store[parent] = judged
+entry["judged"], changed = views.ahp_fold(entry["judged"], shown, edited)
 if changed:
     st.rerun()  # redraw with the reciprocals
 
-problems, mat = [], pd.DataFrame(1.0, index=kids, columns=kids)
-for i in range(n):
-    for j in range(i + 1, n):
-        v, why = _judgement(judged.iat[i, j])
-        if why:
-            problems.append(t("w.ahp.cell", lang, row=labels[i], col=labels[j], why=why))
-        else:
-            mat.iat[i, j], mat.iat[j, i] = v, 1 / v
-try:
-    if problems:
-        raise ValueError(" ".join(problems))
+
+def _revise(parent, plan):
+    e = state.ahp_matrices()[parent]
+    e["judged"] = views.ahp_revised(e["judged"], plan)
+    e["version"] += 1
+
+
+def _apply_ahp(w, total, cr, consistent, group):
+    cur = state.scenario().weight_map
+    for k, v in w.items():
+        cur[k] = round(float(v) * total, 4)
+    state.update(weights=cur)
+    if consistent:
+        state.flash(t("w.ahp.applied", state.lang(), group=group, cr=cr))
+    else:
+        state.flash(("warning", t("w.ahp.applied.bad", state.lang(), group=group, cr=cr)))
+
+
+digest = hashlib.sha1(entry["judged"].to_json().encode()).hexdigest()[:10]  # these judgements
+try:  # the engine builds the reciprocal matrix and refuses judgements off Saaty's scale, naming the pair
+    full = ahp.reciprocal_matrix(entry["judged"], labels=labels, name=fw0.name(parent, lang))
+    mat = pd.DataFrame(full.to_numpy(), index=kids, columns=kids)
     res = ahp.ahp_priorities(mat, name=parent, warn_inconsistent=False)
-except (IIScoreError, ValueError) as exc:
-    msg = ui.error_text(exc, lang) if isinstance(exc, IIScoreError) else str(exc)
-    st.error(t("w.ahp.error", lang, msg=msg))
+except IIScoreError as exc:
+    st.error(exc.zh if lang == "zh" else exc.en)
 else:
-    c1, c2 = st.columns([2, 3])
+    c1, c2 = st.columns([3, 2])
     with c1:
-        st.markdown(t("w.ahp.cr", lang, cr=res.cr, lam=res.lambda_max, ci=res.ci))
+        st.markdown(t("w.ahp.cr", lang, cr=res.cr, lam=res.lambda_max, ci=res.ci, ri=res.ri),
+                    help=t("w.ahp.cr.help", lang))
         if res.consistent:
-            st.success(t("w.ahp.ok", lang))
+            st.success(t("w.ahp.ok", lang, cr=res.cr))
         else:
-            st.warning(t("w.ahp.bad", lang))
-            sg = res.suggestion
-            if sg is not None:
-                st.info(t("w.ahp.suggest", lang, row=fw0.name(sg.row, lang), col=fw0.name(sg.column, lang),
-                          cur=f"{sg.current:.3g}", new=f"{sg.scale_value:.3g}", cr=sg.cr_after_scale))
+            plan = entry.get("plan")
+            if plan is None or plan[0] != digest:  # once per matrix (15 items take seconds)
+                entry["plan"] = plan = (digest, ahp.revision_plan(mat, threshold=res.threshold, name=parent))
+            plan = plan[1]
+            lines = views.ahp_plan_lines(plan, fw0, lang)
+            end = (t("w.ahp.plan.done", lang, cr=plan.cr_after) if plan.reached
+                   else t("w.ahp.plan.stuck", lang, cr=plan.cr_after))
+            body = [t("w.ahp.bad", lang, cr=res.cr)]
+            if lines:
+                body += [t("w.ahp.plan", lang), "\n".join(lines)]  # a numbered list
+            body.append(end)
+            st.warning("\n\n".join(body))
+            if plan.steps:
+                st.button(t("w.ahp.plan.apply", lang), key=state.wkey("ahp_revise"), on_click=_revise,
+                          args=(parent, plan))
     with c2:
-        wtab = pd.DataFrame({t("col.node", lang): labels, t("w.ahp.weights", lang): (res.weights.reindex(kids) * 100).round(2)})
+        wtab = pd.DataFrame({t("col.node", lang): labels,
+                             t("w.ahp.weights", lang): (res.weights.reindex(kids) * 100).round(2).to_numpy()})
         st.dataframe(wtab, hide_index=True, key=state.wkey("ahp_weights"))
+        confirmed = res.consistent
+        if not res.consistent:  # an inconsistent matrix is applied only once the user says so
+            confirmed = st.checkbox(t("w.ahp.confirm", lang, cr=res.cr), key=state.wkey(f"ahp_confirm.{parent}.{digest}"),
+                                    help=t("w.ahp.confirm.help", lang))
         total = sum(fw0.node(k).weight for k in kids)
-
-        def _apply_ahp(w=res.weights.reindex(kids), total=total):
-            cur = state.scenario().weight_map
-            for k, v in w.items():
-                cur[k] = round(float(v) * total, 4)
-            state.update(weights=cur)
-
-        st.button(t("w.ahp.apply", lang), key=state.wkey("ahp_apply"), on_click=_apply_ahp)
+        st.button(t("w.ahp.apply", lang), key=state.wkey("ahp_apply"), disabled=not confirmed, type="primary",
+                  on_click=_apply_ahp if confirmed else None,
+                  args=(res.weights.reindex(kids), total, res.cr, res.consistent, fw0.name(parent, lang)))
+        if not confirmed:
+            st.caption(t("w.ahp.confirm.need", lang))
 
 # -- one-at-a-time sweep ---------------------------------------------------------------------------
 st.divider()
@@ -160,7 +186,7 @@ with m3:
     state.control(st.number_input, "mc_seed", t("w.mc.seed", lang), min_value=0, max_value=2**31 - 1, step=1)
 scn = state.scenario()
 mc_key = (b.key, scn.compute_key(), scn.tier_key(), scn.mc_n, scn.mc_spread, scn.mc_seed)
-store = state.mc_results()
+mc_store = state.mc_results()
 if st.button(t("w.mc.run", lang), key=state.wkey("mc_run"), type="primary"):
     bar = st.progress(0.0, text=t("w.mc.progress", lang, done=0, n=scn.mc_n))
 
@@ -171,13 +197,13 @@ if st.button(t("w.mc.run", lang), key=state.wkey("mc_run"), type="primary"):
         mc = sensitivity.monte_carlo(ev.edited_ds, ev.current.spec, samples=int(scn.mc_n), seed=int(scn.mc_seed),
                                      weight_noise=float(scn.mc_spread), tiers=ev.tiers,
                                      chunk_size=max(50, int(scn.mc_n) // 10), progress=_progress)
-        store.clear()
-        store[mc_key] = mc
+        mc_store.clear()
+        mc_store[mc_key] = mc
     except IIScoreError as exc:
         st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
     bar.empty()
-mc = store.get(mc_key)
-if mc is None and store:
+mc = mc_store.get(mc_key)
+if mc is None and mc_store:
     st.caption(t("w.mc.stale", lang))
 if mc is not None:
     st.altair_chart(views.mc_chart(mc, ev, lang), width="stretch", key=state.wkey("mc_chart"))

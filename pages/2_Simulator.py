@@ -46,10 +46,12 @@ def _take_edits(region=region, mode=mode, lang=lang, ekey=ekey):
 scn = state.scenario()
 table = views.edit_table(ds, fw, scn, region, mode, lang)
 edit_col = t("col.change_pct", lang) if mode == "pct" else t("col.new_value", lang)
+other_col = t("col.new_value", lang) if mode == "pct" else t("col.change_pct", lang)
 st.subheader(t("sim.table", lang, region=rname, year=scn.year))
-st.caption(t("sim.table.caption", lang, col=edit_col))
+st.caption(t("sim.table.caption", lang, col=edit_col, other=other_col))
 st.data_editor(table, key=ekey, hide_index=True, width="stretch", disabled=[c for c in table.columns if c != edit_col],
-               column_config={"_id": None}, on_change=_take_edits)
+               column_config={"_id": None, t("col.indicator", lang): st.column_config.TextColumn(pinned=True)},
+               on_change=_take_edits)
 _take_edits()  # editor state set without the callback (scripted, e.g. AppTest): fold it in and redraw
 if state.scenario().edits != scn.edits:
     st.rerun()
@@ -72,9 +74,13 @@ st.divider()
 st.subheader(t("sim.before_after", lang))
 row = wi.table.set_index("region").loc[region]
 m1, m2, m3 = st.columns(3)
-m1.metric(t("col.score", lang), f"{row['score_after']:.2f}", f"{row['score_after'] - row['score_before']:+.2f}")
-m2.metric(t("col.rank", lang), int(row["rank_after"]), int(row["rank_before"] - row["rank_after"]))
-m3.metric(t("col.tier", lang), int(row["tier_after"]), int(row["tier_before"] - row["tier_after"]))
+helptext = t("sim.delta.help", lang)
+m1.metric(t("col.score", lang), f"{row['score_after']:.2f}",
+          **views.metric_delta(row["score_after"] - row["score_before"]), help=helptext)
+m2.metric(t("col.rank", lang), int(row["rank_after"]),
+          **views.metric_delta(int(row["rank_before"] - row["rank_after"]), "{:+d}"), help=helptext)
+m3.metric(t("col.tier", lang), int(row["tier_after"]),
+          **views.metric_delta(int(row["tier_before"] - row["tier_after"]), "{:+d}"), help=helptext)
 for en, zh in wi.notes:
     st.caption(zh if lang == "zh" else en)
 st.markdown(f"**{t('sim.passes', lang)}**")
@@ -89,60 +95,103 @@ if scn.edits:
 
 st.divider()
 st.subheader(t("sim.levers", lang))
+lv = None
 try:
-    st.dataframe(state.levers(ev, region, lang), hide_index=True, key=state.wkey("sim_levers"))
+    lv = state.levers(ev, region)
 except IIScoreError as exc:
     st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
+else:
+    st.dataframe(views.levers_table(lv, fw, lang, ev.current.normalised), hide_index=True, key=state.wkey("sim_levers"),
+                 column_config={t("col.indicator", lang): st.column_config.TextColumn(pinned=True)})
+    why = views.lever_explanations(lv, fw, lang, ev.current.normalised)
+    if why:  # a negative gain, or none at the top, surprises: say why next to the table
+        st.markdown("\n".join(f"- {x}" for x in why))
 
+# -- goal-seek ------------------------------------------------------------------------------------
 st.divider()
 st.subheader(t("sim.goal", lang))
 st.caption(t("sim.goal.caption", lang))
 k = int(ev.tiers_unedited.tier.max())
-with st.form(key=state.wkey("goal_form")):
-    g1, g2, g3 = st.columns(3)
-    kind = g1.radio(t("sim.goal.kind", lang), ["tier", "rank"], horizontal=True, key=state.wkey("goal_kind"),
-                    format_func=lambda x: t("sim.goal.kind." + x, lang))
-    target = g2.selectbox(t("sim.goal.tier", lang), list(range(1, k + 1)), index=min(1, k - 1),
-                          key=state.wkey("goal_tier"))
-    target_rank = g3.number_input(t("sim.goal.rank", lang), min_value=1, max_value=len(ds.regions),
-                                  value=min(10, len(ds.regions)), step=1, key=state.wkey("goal_rank"))
-    inds = st.multiselect(t("sim.goal.inds", lang), list(fw.leaves), default=["network", "identifier"]
-                          if {"network", "identifier"} <= set(fw.leaves) else list(fw.leaves)[:2],
-                          format_func=lambda i: fw.name(i, lang), key=state.wkey("goal_inds"))
-    s1, s2 = st.columns(2)
-    strategy = s1.radio(t("sim.goal.strategy", lang), ["uniform", "cheapest"], horizontal=True,
-                        key=state.wkey("goal_strategy"), format_func=lambda x: t("sim.goal.strategy." + x, lang))
-    max_pct = s2.number_input(t("sim.goal.max", lang), min_value=1.0, max_value=1000.0, value=100.0, step=10.0,
-                              key=state.wkey("goal_max"))
+n_regions = len(ds.regions)
+inds_key = f"goal_inds.{region}"  # each region starts from its own strongest levers
+state.goal_answer(defaults={"goal_kind": "tier", "goal_tier": min(2, k), "goal_rank": min(10, n_regions),
+                            "goal_strategy": "uniform", "goal_max": 100.0,
+                            inds_key: views.best_levers(lv) if lv is not None else list(fw.leaves)[:2]})
+g1, g2 = st.columns(2)
+kind = g1.radio(t("sim.goal.kind", lang), ["tier", "rank"], horizontal=True, key=state.wkey("goal_kind"),
+                format_func=lambda x: t("sim.goal.kind." + x, lang))
+if kind == "tier":
+    target = g2.selectbox(t("sim.goal.tier", lang), list(range(1, k + 1)), key=state.wkey("goal_tier"))
+else:
+    target = g2.number_input(t("sim.goal.rank", lang), min_value=1, max_value=n_regions, step=1,
+                             key=state.wkey("goal_rank"))
+inds = st.multiselect(t("sim.goal.inds", lang), list(fw.leaves), format_func=lambda i: fw.name(i, lang),
+                      key=state.wkey(inds_key), help=t("sim.goal.inds.help", lang))
+s1, s2 = st.columns(2)
+strategy = s1.radio(t("sim.goal.strategy", lang), ["uniform", "cheapest"], horizontal=True,
+                    key=state.wkey("goal_strategy"), format_func=lambda x: t("sim.goal.strategy." + x, lang))
+max_pct = s2.number_input(t("sim.goal.max", lang), min_value=1.0, max_value=1000.0, step=10.0,
+                          key=state.wkey("goal_max"))
+costs = None
+if strategy == "cheapest" and inds:  # costs only where they are used: the cheapest combination
     st.caption(t("sim.goal.costs.caption", lang))
-    costs_table = st.data_editor(views.goal_costs_table(fw, lang), hide_index=True,
-                                 key=state.wkey("goal_costs"), disabled=[t("col.indicator", lang)],
-                                 column_config={"_id": None})
-    go = st.form_submit_button(t("sim.goal.run", lang))
-if go:
+    costs_table = st.data_editor(views.goal_costs_table(fw, lang, inds), hide_index=True,
+                                 key=state.wkey(f"goal_costs.{region}.{'.'.join(inds)}"),
+                                 disabled=[t("col.indicator", lang)], column_config={"_id": None})
+    costs = views.goal_costs(costs_table, inds)
+settings = (region, scn.compute_key(), scn.tier_key(), kind, int(target), tuple(inds), strategy, float(max_pct),
+            tuple(sorted(costs.items())) if costs else None)
+ans = state.goal_answer()
+go = st.button(t("sim.goal.run", lang), key=state.wkey("goal_run"), type="primary")
+if go or (ans and ans.get("rerun")):  # the button, or a suggestion's "use this"
     if not inds:
         st.warning(t("sim.goal.need", lang))
         state.goal_answer(clear=True)
     else:
-        target_kw = {"target_tier": int(target)} if kind == "tier" else {"target_rank": int(target_rank)}
-        costs = views.goal_costs(costs_table, inds) if strategy == "cheapest" else None
+        target_kw = {"target_tier": int(target)} if kind == "tier" else {"target_rank": int(target)}
         try:
             gs = simulate.goal_seek(b.ds, ev.unedited.spec, region, indicators=inds, mode=scn.whatif,
                                     strategy=strategy, costs=costs, max_pct=float(max_pct),
                                     tiers=ev.tiers_unedited.tier, edits=S.sim_edits(scn), **target_kw)
-            state.goal_answer({"key": (region, scn.compute_key(), scn.tier_key()), "gs": gs})
+            state.goal_answer({"settings": settings, "gs": gs})
         except IIScoreError as exc:
+            state.goal_answer(clear=True)
             st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
 ans = state.goal_answer()
-if ans and ans["key"] == (region, scn.compute_key(), scn.tier_key()):
+
+
+def _apply(gs):
+    # exactly the edits the answer was checked with (rounded in their good direction)
+    state.set_scenario(state.scenario().replace(edits=list(gs.applied_edits)))
+    now = state.scenario()
+    state.goal_answer({"applied": gs, "key": (gs.region, now.compute_key(), now.tier_key())})
+
+
+def _try(form):
+    state.goal_answer({"rerun": True}, form=form)
+
+
+if ans and ans.get("applied") is not None and ans["key"] == (region, scn.compute_key(), scn.tier_key()):
+    st.success(t("sim.goal.applied", lang, score=row["score_after"], rank=int(row["rank_after"]),
+                 tier=int(row["tier_after"])))
+elif ans and ans.get("gs") is not None and ans["settings"][:3] == settings[:3]:
     gs = ans["gs"]
-    st.info(gs.message_zh if lang == "zh" else gs.message_en)
-    if gs.reached and gs.method != "none-needed":
-        st.dataframe(views.goal_table(gs, fw, lang), hide_index=True, key=state.wkey("goal_table"))
-
-        def _apply(gs=gs):
-            # exactly the edits the answer was checked with (rounded in their good direction)
-            state.set_scenario(state.scenario().replace(edits=list(gs.applied_edits)))
-            state.goal_answer(clear=True)
-
-        st.button(t("sim.goal.apply", lang), key=state.wkey("goal_apply"), on_click=_apply)
+    if ans["settings"] != settings:
+        st.caption(t("sim.goal.stale", lang))
+    elif gs.method == "none-needed":
+        st.info(gs.message(lang))
+    elif gs.reached:
+        st.success(gs.message(lang))
+        values = ev.edited_ds.matrix(scn.year).loc[region]
+        st.dataframe(views.goal_table(gs, fw, lang, values), hide_index=True, key=state.wkey("goal_table"))
+        st.markdown(views.goal_promise(gs, lang))
+        st.button(t("sim.goal.apply", lang), key=state.wkey("goal_apply"), on_click=_apply, args=(gs,), type="primary")
+    elif gs.method == "not-by-score":
+        st.warning(gs.message(lang))
+    else:  # out of reach: say what happened and what would work
+        text, tips = views.goal_failure(gs, ds, fw, lang, float(max_pct), inds)
+        st.warning(text + "\n\n" + (t("sim.goal.works", lang) if tips else t("sim.goal.try.nothing", lang)))
+        for j, (tip, form) in enumerate(tips):
+            c1, c2 = st.columns([5, 1], vertical_alignment="center")
+            c1.markdown(f"- {tip}")
+            c2.button(t("sim.goal.try", lang), key=state.wkey(f"goal_try.{j}"), on_click=_try, args=(form,))

@@ -194,7 +194,7 @@ def test_goal_seek_beijing_tier_1_is_not_by_score_in_the_app():
     gs = simulate.goal_seek(DS, default_spec(year=YEAR), "北京", target_tier=1, tiers=tu,
                             indicators=["network", "identifier"])
     assert not gs.reached and gs.method == "not-by-score" and gs.edits == () and gs.tier_before == 2
-    assert at.info[0].value == gs.message_zh and "第 2 梯队" in gs.message_zh
+    assert at.warning[0].value == gs.message_zh and "第 2 梯队" in gs.message_zh  # not by score: a warning
     assert t("sim.goal.apply", "zh") not in [b.label for b in at.button]
     # with the scenario's edits too: the bars are the unedited data's, 北京 stays tier 2
     bj = simulate.goal_seek(DS, default_spec(year=YEAR), "北京", target_tier=1, tiers=tu,
@@ -205,11 +205,11 @@ def test_goal_seek_beijing_tier_1_is_not_by_score_in_the_app():
 def test_goal_seek_message_in_english_in_the_app():
     scn = KM.replace(year=YEAR, region="湖北", lang="en")
     at = open_app(scn, "pages/2_Simulator.py")
-    at.multiselect(key="wk.goal_inds").set_value(["network", "rd_input", "benchmark"])
+    at.multiselect(key="wk.goal_inds.湖北").set_value(["network", "rd_input", "benchmark"])  # one list per region
     at.radio(key="wk.goal_strategy").set_value("cheapest")
     at.button[[b.label for b in at.button].index(t("sim.goal.run", "en"))].click().run()
     assert not at.exception
-    msg = at.info[0].value
+    msg = (at.success or at.warning)[0].value  # reached: success; out of reach: a warning
     assert "Hubei" in msg and not CJK.search(msg)
     for raw in ("rd_input", "renormalise", "slp-bisection", "mode="):
         assert raw not in msg

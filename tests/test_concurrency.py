@@ -634,7 +634,7 @@ def test_views_leave_shared_results_untouched():
         views.edit_table(b.ds, b.fw, scn, "贵州", "pct", lang)
         wi = state.whatif(ev)
         views.passes_table(wi, b.ds, "贵州", lang)
-        state.levers(ev, "贵州", lang)
+        views.levers_table(state.levers(ev, "贵州"), b.fw, lang, ev.current.normalised)  # levers: the engine's object
     after = snapshot()
     changed = [k for k in before if before[k] != after[k]]
     assert not changed, f"views changed shared cached objects: {changed}"

@@ -13,6 +13,12 @@ Conventions
 * Cells may be written as numbers or fractions (``"1/3"``); a rounded reciprocal such as
   ``0.33`` is accepted (relative tolerance ``reciprocal_tol``). Of each pair the judgement
   ``>= 1`` is taken as given and its mirror is replaced by the exact reciprocal.
+* Judgements off Saaty's scale ``[1/9, 9]`` are used with a warning, or refused naming the pair
+  (``off_scale="error"``, the default of :func:`reciprocal_matrix`, which builds the full matrix
+  from an editor's upper triangle).
+* An inconsistent matrix (``CR > 0.10``) gets :func:`suggest_revision` (the one judgement that
+  lowers CR most, at any value) and :func:`revision_plan` (revisions on the scale, repeated until
+  ``CR <= 0.10``).
 * ``n <= 15`` (Saaty's random index is tabulated up to 15).
 * Results are frozen dataclasses; nothing is modified in place; there is no module-level
   mutable state.
@@ -56,13 +62,20 @@ __all__ = [
     "AHPGroupResult",
     "HierarchyWeights",
     "Suggestion",
+    "Revision",
+    "RevisionPlan",
+    "SCALE_TOL",
     "parse_judgement",
+    "format_judgement",
+    "on_scale",
+    "reciprocal_matrix",
     "as_judgement_matrix",
     "read_matrix_csv",
     "random_index",
     "consistency",
     "ahp_priorities",
     "suggest_revision",
+    "revision_plan",
     "aggregate_judgements",
     "ahp_group",
     "hierarchy_from_local",
@@ -85,6 +98,10 @@ RANDOM_INDEX: Mapping[str, Mapping[int, float]] = MappingProxyType({
 
 #: The 17 values of Saaty's fundamental scale, 1/9 ... 1 ... 9.
 SAATY_SCALE: tuple[float, ...] = tuple([1.0 / k for k in range(9, 1, -1)] + [float(k) for k in range(1, 10)])
+
+#: Relative slack at the ends of Saaty's scale: a judgement is on the scale when
+#: ``1/(9(1+tol)) <= a <= 9(1+tol)``, so that rounded reciprocals such as 0.11 (for 1/9, 1 % off) pass.
+SCALE_TOL = 0.02
 
 _FRACTION = re.compile(r"^\s*([+-]?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*/\s*"
                        r"([+-]?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*$")
@@ -124,6 +141,59 @@ class Suggestion:
     cr_after: float
     scale_value: float
     cr_after_scale: float
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One step of a :class:`RevisionPlan`: a judgement moved to another value of Saaty's scale.
+
+    Attributes
+    ----------
+    row, column : str
+        The judgement ``a[row, column]`` (``row`` before ``column`` in matrix order); its mirror
+        ``a[column, row]`` becomes the reciprocal.
+    current : float
+        The judgement before this step.
+    value : float
+        Its new value, one of :data:`SAATY_SCALE`.
+    cr_before, cr_after : float
+        The consistency ratio before and after this step.
+    """
+
+    row: str
+    column: str
+    current: float
+    value: float
+    cr_before: float
+    cr_after: float
+
+
+@dataclass(frozen=True)
+class RevisionPlan:
+    """Judgement revisions, applied in order, that bring a matrix's CR to the threshold or below.
+
+    Attributes
+    ----------
+    steps : tuple of Revision
+        In the order they are applied; empty when the matrix is already acceptable.
+    cr_before, cr_after : float
+        CR of the matrix as given and after every step.
+    threshold : float
+    reached : bool
+        ``cr_after <= threshold``. False only when no single change on Saaty's scale lowers CR
+        any further (or ``max_steps`` ran out): the judgements must then be revisited as a whole.
+    matrix : pandas.DataFrame
+        The exactly reciprocal matrix after every step.
+    name : str
+    """
+
+    steps: tuple
+    cr_before: float
+    cr_after: float
+    threshold: float
+    reached: bool
+    matrix: pd.DataFrame
+    name: str = "matrix"
 
 
 @dataclass(frozen=True)
@@ -279,6 +349,17 @@ def parse_judgement(value) -> float:
     return float(text)
 
 
+def on_scale(value: float, tol: float = SCALE_TOL) -> bool:
+    """Whether a judgement lies on Saaty's scale ``[1/9, 9]`` (within ``tol`` relative at the ends)."""
+    v = float(value)
+    return bool(np.isfinite(v) and v > 0 and abs(math.log(v)) <= math.log(9.0) + math.log1p(tol))
+
+
+def format_judgement(x: float) -> str:
+    """A judgement as people write it: ``3``, ``1/3``, ``2.34`` or ``1/2.34``."""
+    return _fmt(x)
+
+
 def _fmt(x: float) -> str:
     """Judgement for messages: ``3``, ``1/3``, ``2.34`` or ``1/2.34``."""
     if not np.isfinite(x) or x <= 0:
@@ -300,7 +381,7 @@ def _cell_error(en: str, zh: str, *, name: str, file, row_pos: int | None, colum
 
 
 def as_judgement_matrix(matrix, labels: Sequence[str] | None = None, *, name: str = "matrix",
-                        reciprocal_tol: float = 0.05, file=None) -> pd.DataFrame:
+                        reciprocal_tol: float = 0.05, file=None, off_scale: str = "warn") -> pd.DataFrame:
     """Validate a judgement matrix and return it as an exactly reciprocal labelled DataFrame.
 
     Parameters
@@ -318,6 +399,10 @@ def as_judgement_matrix(matrix, labels: Sequence[str] | None = None, *, name: st
         ``0.33`` or ``0.14``); default 0.05.
     file : path, optional
         The file the matrix came from; errors then carry file, spreadsheet row and column.
+    off_scale : {"warn", "error"}
+        What to do with a judgement outside Saaty's scale ``[1/9, 9]`` (see :func:`on_scale`):
+        ``"warn"`` (default) uses it as given with a warning; ``"error"`` refuses the matrix,
+        naming every such pair.
 
     Returns
     -------
@@ -330,13 +415,15 @@ def as_judgement_matrix(matrix, labels: Sequence[str] | None = None, *, name: st
     DataError
         Not square, empty, more than 15 items, duplicate or mismatched labels, a cell that is
         not a number, not finite, not positive, a diagonal cell other than 1, or a pair that is
-        not reciprocal. The message names the matrix, the cell(s) and how to fix it.
+        not reciprocal; with ``off_scale="error"``, a judgement off the scale. The message names
+        the matrix, the cell(s) and how to fix it.
 
     Warns
     -----
     IIScoreWarning
-        Judgements outside Saaty's scale [1/9, 9] (allowed, but off the scale).
+        ``off_scale="warn"``: judgements outside Saaty's scale [1/9, 9] (used as given).
     """
+    check_choice("off_scale", off_scale, ("warn", "error"))
     if isinstance(matrix, pd.DataFrame):
         frame = matrix
         if labels is None:
@@ -457,7 +544,7 @@ def as_judgement_matrix(matrix, labels: Sequence[str] | None = None, *, name: st
                 "比较项与自身比较必须为 1。",
                 name=name, file=file, row_pos=i, column=labels[i])
         a[i, i] = 1.0
-    off_scale = []
+    off = []
     for i, j in combinations(range(n), 2):
         p = a[i, j] * a[j, i]
         if abs(p - 1.0) > reciprocal_tol:
@@ -475,15 +562,127 @@ def as_judgement_matrix(matrix, labels: Sequence[str] | None = None, *, name: st
             a[j, i] = 1.0 / a[i, j]
         else:
             a[i, j] = 1.0 / a[j, i]
-        big = max(a[i, j], a[j, i])
-        if big > 9.0 * (1 + 1e-9):
-            off_scale.append(f"a[{labels[i]}, {labels[j]}] = {_fmt(a[i, j])}")
-    if off_scale:
-        listed = "; ".join(off_scale[:5]) + (" ..." if len(off_scale) > 5 else "")
-        warn(f"Judgement matrix '{name}': {len(off_scale)} judgement(s) lie outside Saaty's "
+        if not on_scale(a[i, j]):
+            off.append((labels[i], labels[j], a[i, j]))
+    if off and off_scale == "error":
+        en = "; ".join(f"'{r}' vs '{c}' = {_fmt(v)}" for r, c, v in off)
+        zh = "；".join(f"“{r}”对“{c}” = {_fmt(v)}" for r, c, v in off)
+        raise DataError(
+            f"Judgement matrix '{name}': {len(off)} judgement(s) lie outside Saaty's scale 1/9 ... 9 ({en}). "
+            "Write a number from 1 to 9 or its reciprocal (1/2 ... 1/9) for each pair.",
+            f"判断矩阵 “{name}”：{len(off)} 个判断值超出 Saaty 标度 1/9 … 9（{zh}）。"
+            "每对请填写 1 到 9 的数或其倒数（1/2 … 1/9）。", parameter=name, file=file)
+    if off:
+        listed = "; ".join(f"a[{r}, {c}] = {_fmt(v)}" for r, c, v in off[:5]) + (" ..." if len(off) > 5 else "")
+        warn(f"Judgement matrix '{name}': {len(off)} judgement(s) lie outside Saaty's "
              f"scale 1/9 ... 9 ({listed}). They are used as given.",
-             f"判断矩阵 “{name}”：{len(off_scale)} 个判断值超出 Saaty 标度 1/9 … 9（{listed}），按原值使用。",
+             f"判断矩阵 “{name}”：{len(off)} 个判断值超出 Saaty 标度 1/9 … 9（{listed}），按原值使用。",
              stacklevel=3)
+    return pd.DataFrame(a, index=pd.Index(labels), columns=pd.Index(labels))
+
+
+def _blank(cell) -> bool:
+    """An empty editor cell: None, NA, NaN or only spaces."""
+    if cell is None or cell is pd.NA:
+        return True
+    if isinstance(cell, (float, np.floating)):
+        return bool(np.isnan(cell))
+    return isinstance(cell, str) and cell.strip() == ""
+
+
+def reciprocal_matrix(judgements, labels: Sequence[str] | None = None, *, name: str = "matrix",
+                      off_scale: str = "error") -> pd.DataFrame:
+    r"""The full reciprocal judgement matrix from the judgements above the diagonal.
+
+    What a judgement editor hands over: the user states, for each pair ``i < j``, how many times
+    item ``i`` (the row) is more important than item ``j`` (the column); the matrix is then
+    ``a_ii = 1``, ``a_ij`` = that judgement and ``a_ji = 1 / a_ij`` exactly.
+
+    Parameters
+    ----------
+    judgements : pandas.DataFrame or 2-D array-like
+        ``n x n``; only the cells above the diagonal are read (the diagonal and the lower
+        triangle are ignored: they are 1 and the reciprocals). Cells are numbers or fractions
+        (``"1/3"``); a blank cell (``""``, None, NaN) is 1, equal importance.
+    labels : sequence of str, optional
+        Item labels used in the result and in messages (default: a DataFrame's index, else
+        ``"1", ..., "n"``), e.g. the items' names in the user's language.
+    name : str
+        The matrix's name in messages (e.g. the parent's name).
+    off_scale : {"error", "warn"}
+        ``"error"`` (default): a judgement outside Saaty's scale ``[1/9, 9]`` (:func:`on_scale`) is
+        refused, as are 0 and negative values, naming the pair. ``"warn"``: a positive judgement
+        off the scale is used as given, with a warning.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Float ``n x n`` matrix, exactly reciprocal, labelled by ``labels``.
+
+    Raises
+    ------
+    DataError
+        Every bad pair at once (a cell that is not a number, not finite, not positive, or off the
+        scale), each named "row vs column", with the fix; also a non-square table, more than
+        :data:`MAX_ITEMS` items, or duplicate labels. ``parameter`` is ``name``.
+    """
+    check_choice("off_scale", off_scale, ("error", "warn"))
+    if isinstance(judgements, pd.DataFrame):
+        values = judgements.to_numpy(dtype=object)
+        if labels is None:
+            labels = [str(x) for x in judgements.index]
+    else:
+        try:
+            values = np.array(judgements, dtype=object)
+        except (TypeError, ValueError) as exc:
+            raise DataError(f"Judgement matrix '{name}' is not a rectangular table ({exc}). Give n rows of n cells.",
+                            f"判断矩阵 “{name}” 不是规整的表格（{exc}）。请给出 n 行、每行 n 格。",
+                            parameter=name) from None
+    if values.ndim != 2 or values.shape[0] != values.shape[1] or values.shape[0] == 0:
+        shape = "x".join(str(x) for x in values.shape) or "a scalar"
+        raise DataError(f"Judgement matrix '{name}' must be square (n x n, n >= 1); got shape {shape}.",
+                        f"判断矩阵 “{name}” 必须是 n×n 方阵（n ≥ 1），实际形状为 {shape}。", parameter=name)
+    n = values.shape[0]
+    if n > MAX_ITEMS:
+        raise DataError(f"Judgement matrix '{name}' compares {n} items; at most {MAX_ITEMS} can be compared. "
+                        "Group the items under intermediate parents.",
+                        f"判断矩阵 “{name}” 有 {n} 个比较项，最多 {MAX_ITEMS} 个。请在中间层级分组。", parameter=name)
+    labels = [str(i + 1) for i in range(n)] if labels is None else [str(x) for x in labels]
+    if len(labels) != n or len(set(labels)) != n:
+        raise DataError(f"Judgement matrix '{name}' needs {n} distinct labels; got {labels}.",
+                        f"判断矩阵 “{name}” 需要 {n} 个互不相同的标签，收到的是 {labels}。", parameter=name)
+    a = np.ones((n, n))
+    bad_en, bad_zh, off = [], [], []
+    fix_en = "write a number from 1 to 9 or its reciprocal (such as 1/3)"
+    fix_zh = "请填 1 到 9 的数或其倒数（如 1/3）"
+    for i, j in combinations(range(n), 2):
+        cell = values[i, j]
+        if _blank(cell):
+            continue
+        text = str(cell).strip()
+        pair_en, pair_zh = f"'{labels[i]}' vs '{labels[j]}'", f"“{labels[i]}”对“{labels[j]}”"
+        try:
+            v = parse_judgement(cell)
+        except (TypeError, ValueError):
+            v = None
+        if v is None or not np.isfinite(v):
+            bad_en.append(f"{pair_en}: '{text}' is not a number; {fix_en}.")
+            bad_zh.append(f"{pair_zh}：“{text}”不是数字；{fix_zh}。")
+            continue
+        if v <= 0 or (off_scale == "error" and not on_scale(v)):
+            bad_en.append(f"{pair_en}: {text} is outside Saaty's scale (1/9 to 9); {fix_en}.")
+            bad_zh.append(f"{pair_zh}：{text} 超出 Saaty 标度（1/9 到 9）；{fix_zh}。")
+            continue
+        if not on_scale(v):
+            off.append(f"{pair_en} = {text}")
+        a[i, j], a[j, i] = v, 1.0 / v
+    if bad_en:
+        raise DataError(f"Judgement matrix '{name}': " + " ".join(bad_en),
+                        f"判断矩阵 “{name}”：" + "".join(bad_zh), parameter=name)
+    if off:
+        warn(f"Judgement matrix '{name}': {len(off)} judgement(s) lie outside Saaty's scale 1/9 ... 9 "
+             f"({'; '.join(off[:5])}). They are used as given.",
+             f"判断矩阵 “{name}”：{len(off)} 个判断值超出 Saaty 标度 1/9 … 9，按原值使用。", stacklevel=2)
     return pd.DataFrame(a, index=pd.Index(labels), columns=pd.Index(labels))
 
 
@@ -768,9 +967,139 @@ def suggest_revision(matrix, *, ri="saaty1980", labels=None, name: str = "matrix
                       cr_after=cr_after, scale_value=scale_value, cr_after_scale=cr_after_scale)
 
 
+def _perron_roots(stack: np.ndarray, v0: np.ndarray | None = None, tol: float = 1e-13,
+                  max_iter: int = 200) -> np.ndarray:
+    """Perron root of each positive matrix of a ``(k, n, n)`` stack.
+
+    Batched power iteration, stopped by the Collatz-Wielandt bounds ``min_i (Av)_i / v_i <=
+    lambda_max <= max_i (Av)_i / v_i`` (exact for positive matrices) once they agree to ``tol``
+    relative; ``v0`` (e.g. the eigenvector of a nearby matrix) is the start. Matrices that have not
+    converged after ``max_iter`` steps get numpy's eigenvalues.
+    """
+    k, n, _ = stack.shape
+    v = np.broadcast_to(np.full(n, 1.0 / n) if v0 is None else v0 / v0.sum(), (k, n)).copy()
+    lo = hi = np.zeros(k)
+    for _ in range(max_iter):
+        w = np.einsum("kij,kj->ki", stack, v)
+        ratio = w / v
+        lo, hi = ratio.min(axis=1), ratio.max(axis=1)
+        v = w / w.sum(axis=1, keepdims=True)
+        if np.all(hi - lo <= tol * hi):
+            break
+    lam = (lo + hi) / 2
+    slow = hi - lo > tol * hi
+    if slow.any():
+        lam[slow] = np.linalg.eigvals(stack[slow]).real.max(axis=-1)
+    return lam
+
+
+def _cr_batch(stack: np.ndarray, ri, v0: np.ndarray | None = None) -> np.ndarray:
+    """CR of each matrix of a ``(k, n, n)`` stack (n >= 3)."""
+    n = stack.shape[-1]
+    # small matrices: LAPACK is quicker than the iteration's bookkeeping; large ones: the iteration
+    lam = np.linalg.eigvals(stack).real.max(axis=-1) if n <= 8 else _perron_roots(stack, v0)
+    ri_n = random_index(n, ri)
+    ci = np.maximum(0.0, (lam - n) / (n - 1))
+    ci[ci < 1e-12] = 0.0
+    return ci / ri_n
+
+
+def revision_plan(matrix, *, threshold: float = 0.10, ri="saaty1980", max_steps: int | None = None,
+                  labels=None, name: str = "matrix") -> RevisionPlan:
+    r"""Judgement revisions on Saaty's scale, one after another, until ``CR <= threshold``.
+
+    A single revision (:func:`suggest_revision`) can leave the matrix inconsistent, and its
+    value rounded to the scale may be worse than the exact one. This plan only proposes values a
+    judge can write (the 17 values of :data:`SAATY_SCALE`) and repeats until the matrix is
+    acceptable. At each step every judgement ``a_ij`` (``i < j``) is tried at every other value
+    ``v`` of the scale, with ``a_ji = 1/v`` (``17 n(n-1)/2`` matrices, their CR from the Perron
+    eigenvalue ``CR = (lambda_max - n) / ((n - 1) RI(n))``):
+
+    * if some of these single changes bring CR to ``threshold`` or below, the step is the one that
+      departs least from the judgement given (smallest ``|ln v - ln a_ij|``; then lowest CR, then
+      matrix order) -- the last step keeps as much of the judge's view as possible;
+    * otherwise the step is the change that lowers CR most (then the smaller change, then matrix
+      order).
+
+    Every step lowers CR strictly, so the plan ends: at the threshold (``reached``), or when no
+    single change on the scale lowers CR any more, or after ``max_steps``.
+
+    Parameters
+    ----------
+    matrix : array-like or pandas.DataFrame
+        Judgement matrix (validated by :func:`as_judgement_matrix`).
+    threshold : float
+        Acceptable CR (Saaty's 0.10).
+    ri : str or Mapping[int, float]
+        Random index table.
+    max_steps : int, optional
+        At most this many steps; default ``n(n-1)/2``, the number of judgements.
+    labels : sequence of str, optional
+    name : str
+
+    Returns
+    -------
+    RevisionPlan
+        No steps when the matrix is already acceptable (always for ``n <= 2``).
+    """
+    if not (isinstance(threshold, (int, float)) and np.isfinite(threshold) and threshold > 0):
+        raise SpecError(f"The 'threshold' parameter must be a positive number. Got {threshold!r} instead.",
+                        f"参数 “threshold” 必须是正数，收到的是 {threshold!r}。", parameter="threshold")
+    frame = as_judgement_matrix(matrix, labels, name=name)
+    a = frame.to_numpy().copy()
+    n = a.shape[0]
+    labs = [str(x) for x in frame.index]
+    pairs = list(combinations(range(n), 2))
+    if max_steps is None:
+        max_steps = len(pairs)
+    if not (isinstance(max_steps, (int, np.integer)) and max_steps >= 0):
+        raise SpecError(f"The 'max_steps' parameter must be a whole number >= 0. Got {max_steps!r} instead.",
+                        f"参数 “max_steps” 必须是不小于 0 的整数，收到的是 {max_steps!r}。", parameter="max_steps")
+    cr0 = _cr_of(a, ri) if n >= 3 else 0.0
+    cr = cr0
+    steps = []
+    scale = np.array(SAATY_SCALE)
+    log_scale = np.log(scale)
+    while n >= 3 and cr > threshold and len(steps) < max_steps:
+        # every single change (pair p, scale value k) at once: a (P*17, n, n) stack
+        stack = np.broadcast_to(a, (len(pairs), len(scale), n, n)).copy()
+        for p, (i, j) in enumerate(pairs):
+            stack[p, :, i, j] = scale
+            stack[p, :, j, i] = 1.0 / scale
+        v0 = _perron(a)[1]  # each candidate differs from ``a`` in one pair: start from its eigenvector
+        crs = _cr_batch(stack.reshape(-1, n, n), ri, v0).reshape(len(pairs), len(scale))
+        cur = np.array([math.log(a[i, j]) for i, j in pairs])
+        # rounded keys: ln 6 - ln 4 and ln(1/4) - ln(1/6) are the same change and must tie
+        dist = np.round(np.abs(log_scale[None, :] - cur[:, None]), 9)
+        crs = np.where(dist == 0, np.inf, crs)  # the judgement as it is: not a change
+        crk = np.round(crs, 10)
+        order = np.arange(crs.size).reshape(crs.shape)  # matrix order, then scale order
+        ok = crs <= threshold
+        if ok.any():
+            keys = np.lexsort((order[ok], crk[ok], dist[ok]))
+            flat = np.flatnonzero(ok.ravel())[keys[0]]
+        else:
+            keys = np.lexsort((order.ravel(), dist.ravel(), crk.ravel()))
+            flat = keys[0]
+        p, k = divmod(int(flat), len(scale))
+        new_cr = float(crs.flat[flat])
+        if not new_cr < cr - 1e-12:
+            break  # no single change on the scale lowers CR any more
+        i, j = pairs[p]
+        steps.append(Revision(row=labs[i], column=labs[j], current=float(a[i, j]), value=float(scale[k]),
+                              cr_before=float(cr), cr_after=new_cr))
+        a[i, j], a[j, i] = scale[k], 1.0 / scale[k]
+        cr = _cr_of(a, ri)
+    return RevisionPlan(steps=tuple(steps), cr_before=float(cr0), cr_after=float(cr), threshold=float(threshold),
+                        reached=bool(cr <= threshold), matrix=pd.DataFrame(a, index=frame.index.copy(),
+                                                                         columns=frame.columns.copy()),
+                        name=name)
+
+
 def ahp_priorities(matrix, *, method: str = "eigen", labels: Sequence[str] | None = None,
                    ri="saaty1980", threshold: float = 0.10, name: str = "matrix",
-                   reciprocal_tol: float = 0.05, warn_inconsistent: bool = True) -> AHPResult:
+                   reciprocal_tol: float = 0.05, warn_inconsistent: bool = True,
+                   off_scale: str = "warn") -> AHPResult:
     r"""Priority vector and consistency of one pairwise judgement matrix.
 
     Parameters
@@ -793,6 +1122,9 @@ def ahp_priorities(matrix, *, method: str = "eigen", labels: Sequence[str] | Non
         See :func:`as_judgement_matrix`.
     warn_inconsistent : bool
         Emit an :class:`~iiscore.errors.IIScoreWarning` when ``CR > threshold``.
+    off_scale : {"warn", "error"}
+        Judgements outside Saaty's scale: used with a warning, or refused naming the pair (see
+        :func:`as_judgement_matrix`).
 
     Returns
     -------
@@ -818,7 +1150,7 @@ def ahp_priorities(matrix, *, method: str = "eigen", labels: Sequence[str] | Non
     if not (isinstance(threshold, (int, float)) and np.isfinite(threshold) and threshold > 0):
         raise SpecError(f"The 'threshold' parameter must be a positive number. Got {threshold!r} instead.",
                         f"参数 “threshold” 必须是正数，收到的是 {threshold!r}。", parameter="threshold")
-    frame = as_judgement_matrix(matrix, labels, name=name, reciprocal_tol=reciprocal_tol)
+    frame = as_judgement_matrix(matrix, labels, name=name, reciprocal_tol=reciprocal_tol, off_scale=off_scale)
     a = frame.to_numpy()
     n = a.shape[0]
     random_index(n, ri)  # validate the table before any work

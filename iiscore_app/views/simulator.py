@@ -36,12 +36,31 @@ def edit_table(ds, fw, scn, region, mode: str, lang: str) -> pd.DataFrame:
                t("col.pillar", lang): fw.name(fw.parent(leaf), lang),
                t("col.provenance", lang): label, t("col.unit", lang): unit_label(units.get(leaf, ""), lang),
                t("col.base_value", lang): base}
+        # the column typed in is the last one; the one before it follows from it (the new value of a
+        # percentage change, the percentage of a new value)
         if mode == "pct":
+            row[t("col.new_value", lang)] = _shown_value(new)
             row[t("col.change_pct", lang)] = round(pct, 4) if e is not None else 0.0
         else:
+            row[t("col.change_pct", lang)] = round(pct, 2) if np.isfinite(pct) else np.nan
             row[t("col.new_value", lang)] = new
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _shown_value(x: float) -> float:
+    """A computed value as the table shows it: 2 decimals, or 4 significant digits below 1."""
+    if not np.isfinite(x):
+        return x
+    return round(x, 2) if abs(x) >= 1 else float(f"{x:.4g}")
+
+
+def metric_delta(delta: float, fmt: str = "{:+.2f}") -> dict:
+    """``st.metric`` keyword arguments for a change: neutral (grey, no arrow) when it shows as 0."""
+    text = fmt.format(delta)
+    if float(text.replace("+", "")) == 0:
+        return {"delta": text.replace("+", "").replace("-", ""), "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": text, "delta_color": "normal"}
 
 
 def apply_editor_state(base: pd.DataFrame, editor_state) -> pd.DataFrame:
@@ -117,8 +136,38 @@ def edits_list(scn, ds, fw, lang: str) -> pd.DataFrame:
                          for e in scn.edits])
 
 
-def levers_table(lv, fw, lang: str) -> pd.DataFrame:
+def lever_notes(lv, normalised=None) -> dict:
+    """indicator -> note code: the engine's (``missing``, ``zero``, ``negative``, ``renormalised``,
+    ``treatment``), or ``top`` for a gain of 0 on an indicator where the region already scores 100
+    (the best value: raising it lowers the others' scores, not the region's)."""
+    out = {}
+    for ind, row in lv.table.iterrows():
+        code = row.get("note") or ""
+        if not code and normalised is not None and ind in normalised.columns and lv.region in normalised.index:
+            at_top = float(normalised.at[lv.region, ind]) >= 100 - 1e-9
+            if at_top and abs(float(row["gain_per_pct"])) < 1e-12:
+                code = "top"
+        out[ind] = code
+    return out
+
+
+def lever_note_text(code: str, lang: str) -> str:
+    """The full explanation of a lever's note code (the engine's words, or ``top``'s)."""
+    from iiscore.simulate.levers import NOTES
+
+    if not code:
+        return ""
+    if code == "top":
+        return t("sim.levers.top", lang)
+    en, zh = NOTES.get(code, (code, code))
+    return en if lang == "en" else zh
+
+
+def levers_table(lv, fw, lang: str, normalised=None) -> pd.DataFrame:
+    """The levers as shown: gains per +1 % and +1 sd, the rank after each, and a short note where a
+    gain needs explaining (negative, 0 at the top, no value); :func:`lever_explanations` says why."""
     tab = lv.table
+    notes = lever_notes(lv, normalised)
     return pd.DataFrame({
         t("col.indicator", lang): [fw.name(i, lang) for i in tab.index],
         t("col.pillar", lang): [fw.name(fw.parent(i), lang) for i in tab.index],
@@ -128,25 +177,101 @@ def levers_table(lv, fw, lang: str) -> pd.DataFrame:
         t("col.rank_pct", lang): tab["rank_after_pct"].to_numpy() if "rank_after_pct" in tab.columns else np.nan,
         t("col.gain_sd", lang): tab["gain_per_sd"].round(3).to_numpy() if "gain_per_sd" in tab.columns else np.nan,
         t("col.rank_sd", lang): tab["rank_after_sd"].to_numpy() if "rank_after_sd" in tab.columns else np.nan,
+        t("sim.levers.note", lang): [t("sim.levers.short." + notes[i], lang) if notes[i] else "" for i in tab.index],
     })
 
 
-def goal_costs_table(fw, lang: str) -> pd.DataFrame:
-    """Editable relative cost per percentage point of every indicator (1 by default)."""
-    return pd.DataFrame({"_id": list(fw.leaves), t("col.indicator", lang): [fw.name(i, lang) for i in fw.leaves],
-                         t("col.cost", lang): [1.0] * len(fw.leaves)})
+def lever_explanations(lv, fw, lang: str, normalised=None) -> list[str]:
+    """One line per lever with a note: the indicator, its surprising gain, and why."""
+    notes = lever_notes(lv, normalised)
+    out = []
+    for ind, code in notes.items():
+        if not code:
+            continue
+        row = lv.table.loc[ind]
+        gains = ""
+        if code in ("renormalised", "treatment"):
+            gains = t("sim.levers.gains", lang, pct=float(row["gain_per_pct"]), sd=float(row["gain_per_sd"]))
+        out.append(t("sim.levers.why", lang, name=fw.name(ind, lang), gains=gains, why=lever_note_text(code, lang)))
+    return out
+
+
+def best_levers(lv, k: int = 3) -> list:
+    """The region's ``k`` strongest levers: the largest positive gains per +1 %, among indicators a
+    percentage can move (no missing, zero or negative value)."""
+    tab = lv.table
+    ok = tab["gain_per_pct"].notna() & (tab["gain_per_pct"] > 0) & ~tab["note"].isin(["missing", "zero", "negative"])
+    return list(tab.index[ok][:k])
+
+
+def goal_costs_table(fw, lang: str, indicators=None) -> pd.DataFrame:
+    """Editable relative cost per percentage point of the chosen indicators (1 by default)."""
+    inds = list(fw.leaves) if indicators is None else [i for i in fw.leaves if i in set(indicators)]
+    return pd.DataFrame({"_id": inds, t("col.indicator", lang): [fw.name(i, lang) for i in inds],
+                         t("col.cost", lang): [1.0] * len(inds)})
 
 
 def goal_costs(table: pd.DataFrame, indicators) -> dict:
     """Costs of the chosen indicators from the edited table; blank or non-positive cells count as 1."""
     col = [c for c in table.columns if c not in ("_id",)][-1]
-    costs = {}
+    costs = {i: 1.0 for i in indicators}
     for i, c in zip(table["_id"], pd.to_numeric(table[col], errors="coerce")):
-        if i in indicators:
+        if i in costs:
             costs[i] = float(c) if pd.notna(c) and c > 0 else 1.0
     return costs
 
 
-def goal_table(gs, fw, lang: str) -> pd.DataFrame:
-    return pd.DataFrame([{t("col.indicator", lang): fw.name(k, lang), t("col.effort", lang): round(float(v), 2)}
-                         for k, v in gs.changes.items() if v != 0])
+def goal_table(gs, fw, lang: str, values=None) -> pd.DataFrame:
+    """The answer's changes: indicator, current value, change needed %, value once applied
+    (``values``: indicator -> the scenario's current value, edits included)."""
+    rows = []
+    for k, v in gs.changes.items():
+        if v == 0:
+            continue
+        row = {t("col.indicator", lang): fw.name(k, lang)}
+        if values is not None:
+            now = float(values.get(k, np.nan))
+            row[t("sim.goal.col.now", lang)] = now
+        row[t("col.effort", lang)] = round(float(v), 2)
+        if values is not None:
+            row[t("sim.goal.col.new", lang)] = _shown_value(now * (1 + float(v) / 100))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _target_words(target: str, lang: str) -> str:
+    kind, num = target.split()[0], target.split()[1]
+    return t("sim.goal.target." + ("rank" if kind == "rank" else "tier"), lang, n=num)
+
+
+def goal_promise(gs, lang: str) -> str:
+    """What the page will show once the answer is applied: score, rank and tier before → after."""
+    return t("sim.goal.promise", lang, s0=gs.score_before, s1=gs.score_after, r0=gs.rank_before, r1=gs.rank_after,
+             t0=gs.tier_before, t1=gs.tier_after)
+
+
+def goal_failure(gs, ds, fw, lang: str, max_pct: float, chosen) -> tuple[str, list]:
+    """A goal-seek that cannot reach its target, in plain words: (what happened, [(what would work,
+    goal-seek settings that do it), ...]) from the engine's suggestions (a nearer target, a higher
+    cap, the region's strongest levers not chosen)."""
+    target = _target_words(gs.target, lang)
+    need = t("sim.goal.need." + gs.target.split()[0], lang, bar=gs.target_score)
+    text = t("sim.goal.fail", lang, region=region_name(ds, gs.region, lang), max=max_pct, target=target,
+             best=gs.best_score, rank=gs.best_rank, need=need)
+    sep = "、" if lang == "zh" else ", "
+    if gs.excluded:
+        text += " " + t("sim.goal.excluded", lang, names=sep.join(fw.name(k, lang) for k in gs.excluded))
+    tips = []
+    sug = gs.suggestions or {}
+    if sug.get("nearer"):
+        kind, num = sug["nearer"][0].split()
+        form = {"goal_kind": "rank", "goal_rank": int(num)} if kind == "rank" else {"goal_kind": "tier",
+                                                                                      "goal_tier": int(num)}
+        tips.append((t("sim.goal.try.nearer", lang, target=_target_words(sug["nearer"][0], lang)), form))
+    if sug.get("cap") is not None:
+        tips.append((t("sim.goal.try.cap", lang, cap=float(sug["cap"])), {"goal_max": float(sug["cap"])}))
+    if sug.get("levers"):
+        names = sep.join(fw.name(k, lang) for k in sug["levers"])
+        inds = list(dict.fromkeys([*chosen, *sug["levers"]]))
+        tips.append((t("sim.goal.try.levers", lang, names=names), {f"goal_inds.{gs.region}": inds}))
+    return text, tips
