@@ -5,7 +5,7 @@ from iiscore_app import scenario as S
 from iiscore import simulate
 from iiscore.errors import IIScoreError
 from iiscore_app.i18n import t
-from iiscore_app import state, ui, views
+from iiscore_app import brief_ui, state, ui, views
 
 scn, lang = ui.page_start("simulator")
 st.title(t("sim.title", lang))
@@ -92,6 +92,9 @@ else:
 if scn.edits:
     with st.expander(t("sim.edits", lang)):
         st.dataframe(views.edits_list(scn, ds, fw, lang), hide_index=True, key=state.wkey("sim_edits"))
+# the region's brief under this scenario (its edits included), made only when a button is pressed
+st.caption(t("sim.brief", lang, region=rname))
+brief_ui.brief_button(ev, region, lang, "sim_brief")
 
 st.divider()
 st.subheader(t("sim.levers", lang))
@@ -152,7 +155,7 @@ if go or (ans and ans.get("rerun")):  # the button, or a suggestion's "use this"
         try:
             gs = simulate.goal_seek(b.ds, ev.unedited.spec, region, indicators=inds, mode=scn.whatif,
                                     strategy=strategy, costs=costs, max_pct=float(max_pct),
-                                    tiers=ev.tiers_unedited.tier, edits=S.sim_edits(scn), **target_kw)
+                                    tiers=ev.tiers_unedited, edits=S.sim_edits(scn), **target_kw)
             state.goal_answer({"settings": settings, "gs": gs})
         except IIScoreError as exc:
             state.goal_answer(clear=True)

@@ -316,3 +316,23 @@ def test_editor_state_folds_into_the_scenario_like_the_widget():
         new = views.edits_from_table(scn, "贵州", edited, mode, "zh", base)
         assert set(new) == {want, S.Edit("贵州", "identifier", "abs", 7.0)}
     assert views.apply_editor_state(base, None).equals(base)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_brief_of_the_simulated_region_carries_its_edits(lang):
+    """The simulator offers the region's brief (PDF, Word) under the scenario in force: with an edit,
+    the brief's profile is of the edited data (its score equals whatif's score after)."""
+    from iiscore_app import brief_ui, state
+
+    a = open_page(lang, region="贵州")
+    labels = [b.label for b in a.get("download_button")]
+    assert t("brief.pdf", lang) in labels and t("brief.docx", lang) in labels
+    scn = S.make_context(DS, FW).defaults.replace(lang=lang, page="simulator", region="贵州",
+                                                  edits=[simulate.Edit("贵州", "network", "pct", 80.0)])
+    ev = state.Eval(scn, state.default_bundle())
+    wi = simulate.whatif(DS, SPEC, [simulate.Edit("贵州", "network", "pct", 80.0)]).table.set_index("region")
+    prof = state.profile(ev, "贵州")
+    assert prof.composite == pytest.approx(float(wi.at["贵州", "score_after"]), abs=1e-9)
+    assert prof.rank == int(wi.at["贵州", "rank_after"])
+    pdf = brief_ui.brief_bytes(ev, "贵州", lang, "pdf")
+    assert pdf[:5] == b"%PDF-"

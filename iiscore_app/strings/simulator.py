@@ -18,6 +18,7 @@ STRINGS = {
     "sim.passes": ("被超越或超越它的地区", "Regions it passes or that pass it"),
     "sim.passes.none": ("排名没有变化。", "No change in ranks."),
     "sim.edits": ("当前全部修改", "All current edits"),
+    "sim.brief": ("{region}的简报（含本情景的修改），可下载为 PDF 或 Word：", "{region}'s brief under this scenario (its edits included), as PDF or Word:"),
     "sim.noedits": ("尚未修改任何数值。", "No values edited yet."),
     # levers
     "sim.levers": ("提升杠杆：各指标单独提高 1% 或 1 个标准差带来的综合得分增益（按 1% 增益排序）",
