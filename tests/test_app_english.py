@@ -90,6 +90,11 @@ ALLOWED_LATIN = {
     "eps", "streamlit", "nan",
     "english",  # the language switch itself
     "means",  # k-means, a method's name
+    "a", "b", "c",  # the variables of the CR explanation (若 A 比 B 重要 3 倍)
+    "λmax", "lambda", "v",  # V(·): variance in the first-order index formula
+    # authors and methods cited on the audit page
+    "nunnally", "diakoulaki", "hwang", "yoon", "de", "muro", "oecd", "cherchye", "paruolo", "saisana",
+    "saltelli", "jrss", "benefit", "of", "the", "doubt",
 }
 LATIN = re.compile(r"[A-Za-z][A-Za-z&]*")
 # columns whose cells are quoted or are ids a user types (sources, English names, framework ids)
@@ -101,6 +106,7 @@ def english_words(s: str) -> list:
     s = re.sub(r"https?://\S+|\?s=\S+|\?preset=\S+", " ", s)  # addresses
     s = re.sub(r"`[^`]*`", " ", s)                # code (formulas, file names) in method texts
     s = re.sub(r"\{[^}]*\}|<[^>]+>", " ", s)      # markup
+    s = re.sub(r":(?:gray|grey|red|green|blue|orange|violet|rainbow|primary)(?:-background)?\[", "[", s)  # colours
     return [w for w in LATIN.findall(s) if w.casefold() not in ALLOWED_LATIN]
 
 

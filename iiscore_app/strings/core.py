@@ -231,7 +231,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "d.indicator": ("指标", "Indicator"),
     "d.only_est": ("只看估算值", "Estimates only"),
     "d.upload": ("上传自己的数据", "Upload your own data"),
-    "d.upload.caption": ("CSV（UTF-8 或 GBK）或 XLSX；长表（region, year, indicator, value）或宽表（region, year, 每个指标一列），例如上面已填好的模板。"
+    "d.upload.caption": ("CSV（UTF-8 或 GBK）或 XLSX；长表（地区、年份、指标、数值四列）或宽表（地区、年份，每个指标一列），例如上面已填好的模板。"
                          "地区名须与名单完全一致（简称、全称或英文名均可），对应关系会列出。可选：上传自己的指标框架。",
                          "CSV (UTF-8 or GBK) or XLSX; long (region, year, indicator, value) or wide (region, year, one column per indicator), "
                          "such as the filled template above. Region names must match the list exactly (short, full or English names); "
@@ -280,8 +280,8 @@ STRINGS["d.method.text"] = (
 
 1. **指标**：5 大分项（基础能力、技术创新、产业发展、应用推广、发展环境）下共 19 项二级指标。报告没有公布分省数据，本应用用公开统计作为代理指标；没有公开分省序列的 6 项指标使用估算值，在所有表格中标为“估算”。
 2. **标准化**：每项指标在 31 个地区之间做极差标准化，`z = (Y − 最小值) / (最大值 − 最小值) × 100`。所以得分是**相对的**：最好的地区得 100，最差的得 0。
-   **本应用的默认设置与报告有一处不同**：偏度 > 2 且峰度 > 3.5 的偏态指标（如专利、研发经费等总量）先取对数再标准化，以免一两个地区把其余地区都压到 0 附近（理由与对比见 data/README.md）。在“计算方法”中把偏态处理改为“不处理”即为报告的原始算法。
-3. **加权**：指标按权重加权平均得到分项得分，分项再加权平均得到综合指数。报告的权重来自层次分析法（AHP）与专家打分，但没有公布；本应用的默认分项权重由报告公布的全国指数反推（见 data/README.md），可在“权重与敏感性”页修改。
+   **本应用的默认设置与报告有一处不同**：偏度绝对值 > 2 且峰度 > 3.5 的右偏指标（如专利、研发经费等总量）先取对数再标准化（仅在取对数确能减轻偏态时），以免一两个地区把其余地区都压到 0 附近（理由与对比见 `data/README.md`）。在“计算方法”中把偏态处理改为“不处理”即为报告的原始算法。
+3. **加权**：指标按权重加权平均得到分项得分，分项再加权平均得到综合指数。报告的权重来自层次分析法（AHP）与专家打分，但没有公布；本应用的默认分项权重由报告公布的全国指数反推（见 `data/README.md`），可在“权重与敏感性”页修改。
 4. **梯队**：报告把 31 个地区分为 4 个梯队（6/11/10/4），没有说明划分方法。本应用提供 k-means 聚类、自然断点、固定规模和相对均值阈值四种方法，并与报告的梯队比较。
 5. **全国指数**：以 2020 年为 100，各指标与 2020 年之比再加权平均。
 
@@ -296,8 +296,8 @@ STRINGS["d.method.text"] = (
 
 1. **Indicators**: 19 indicators under 5 pillars (foundational capacity, innovation, industry, application, environment). The report publishes no provincial data; this app uses public statistics as proxies, and estimates for the 6 indicators with no public provincial series, marked 'estimate' in every table.
 2. **Normalisation**: each indicator is min-max normalised across the 31 regions, `z = (Y − min) / (max − min) × 100`. Scores are therefore **relative**: the best region scores 100, the worst 0.
-   **The app's default differs from the report in one respect**: skewed indicators (skewness > 2 and kurtosis > 3.5, such as totals of patents or R&D spending) are log-transformed before normalising, so that one or two regions do not press the others toward 0 (reasons and comparison in data/README.md). Set the outlier treatment to 'none' under Method settings for the report's plain method.
-3. **Weighting**: weighted means of indicators give pillar scores; a weighted mean of pillars gives the composite. The report's weights (AHP and expert scoring) are unpublished; the default pillar weights here are inferred from the report's published national index (see data/README.md) and can be changed on the Weights page.
+   **The app's default differs from the report in one respect**: right-skewed indicators (|skewness| > 2 and kurtosis > 3.5, such as totals of patents or R&D spending) are log-transformed before normalising (only where the logarithm does reduce the skew), so that one or two regions do not press the others toward 0 (reasons and comparison in `data/README.md`). Set the outlier treatment to 'none' under Method settings for the report's plain method.
+3. **Weighting**: weighted means of indicators give pillar scores; a weighted mean of pillars gives the composite. The report's weights (AHP and expert scoring) are unpublished; the default pillar weights here are inferred from the report's published national index (see `data/README.md`) and can be changed on the Weights page.
 4. **Tiers**: the report places the regions in 4 tiers (6/11/10/4) without saying how. This app offers k-means, natural breaks, fixed sizes and thresholds relative to the average, and compares them with the report's tiers.
 5. **National index**: 2020 = 100; each indicator as a ratio to its 2020 value, then weighted means.
 

@@ -37,10 +37,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "d.upload.decimal.point": ("点（1.5）", "point (1.5)"),
     "d.upload.decimal.comma": ("逗号（1,5）", "comma (1,5)"),
     "d.upload.decimal.help": ("文件中的数字用什么作小数点。不会自动猜测：选“逗号”时 1,5 读作 1.5，千位分隔符须为点或空格（1.234,5）。"
-                              "命令行的对应选项是 --decimal ,",
+                              "命令行的对应选项是 `--decimal ,`。",
                               "What the file's numbers use as the decimal mark. Never guessed: with 'comma', 1,5 reads as "
                               "1.5 and thousands are separated by a point or a space (1.234,5). The command line's "
-                              "option is --decimal ,"),
+                              "option is `--decimal ,`."),
     "d.upload.need_data": ("框架文件需要与数据文件一起使用：请同时选择数据文件。", "A framework file is used with a data file: choose the data file too."),
     "d.pending": ("已读取“{name}”，但它缺少一些内容（见下）。确认后才会使用；也可以补全后重新上传。",
                   "'{name}' was read, but it lacks something (below). It is used only when you confirm; or complete "
@@ -64,11 +64,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "{normalisation}; goalposts = {goalposts}; missing values = {missing}; aggregation = {aggregation}."),
     "d.settings.cli": ("上传的数据默认使用引擎的默认设置（不处理偏态、极差标准化、剔除缺失并重新分配权重、算术平均），与命令行 "
                        "python -m iiscore score --data {name} 对同一文件的计算相同；小数点：{decimal}。内置数据的文档设置先对偏态指标取对数"
-                       "（见 data/README.md），可一键改用，也可以在左侧“计算方法”中逐项修改。",
+                       "（见 `data/README.md`），可一键改用，也可以在左侧“计算方法”中逐项修改。",
                        "Uploaded data get the engine's defaults (no treatment, min-max, leave out and re-weight, "
                        "arithmetic mean), exactly as the command line python -m iiscore score --data {name} scores the "
                        "same file; decimal mark: {decimal}. The built-in data's documented settings log-transform "
-                       "skewed indicators first (see data/README.md): one click below, or change each setting under "
+                       "skewed indicators first (see `data/README.md`): one click below, or change each setting under "
                        "Method settings on the left."),
     "d.settings.documented": ("改用内置数据的文档设置（对数变换）", "Use the built-in data's documented settings (log)"),
     "d.settings.engine": ("改回引擎默认设置（与命令行相同）", "Back to the engine's defaults (as the command line)"),
