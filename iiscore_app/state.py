@@ -560,6 +560,20 @@ def goal_answer(value=None, *, clear: bool = False, form: dict | None = None, de
     return st.session_state.get(GOAL)
 
 
+def goal_for(scn: S.Scenario):
+    """The goal-seek answer that belongs to ``scn`` (for the exports), or None: one solved under it,
+    or one applied that produced it."""
+    ans = goal_answer()
+    if not isinstance(ans, dict):
+        return None
+    now = (scn.compute_key(), scn.tier_key())
+    if ans.get("gs") is not None and tuple(ans.get("settings", ()))[1:3] == now:
+        return ans["gs"]
+    if ans.get("applied") is not None and tuple(ans.get("key", ()))[1:] == now:
+        return ans["applied"]
+    return None
+
+
 # -- cached computations ---------------------------------------------------------------------------
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _result(bkey: str, ckey: tuple, edits: bool, _b: Bundle, _scn: S.Scenario):

@@ -175,9 +175,7 @@ def _export_tools(lang: str, b) -> None:
 
     scn = state.scenario()
     link, known = state.share_link()
-    ans = state.goal_answer()
-    goal = ans["gs"] if isinstance(ans, dict) and tuple(ans.get("key", ()))[1:] == (
-        scn.compute_key(), scn.tier_key()) else None
+    goal = state.goal_for(scn)
     stored = state.mc_results().get((b.key, scn.compute_key(), scn.tier_key(), scn.mc_n, scn.mc_spread, scn.mc_seed))
 
     def evaluated():

@@ -203,7 +203,7 @@ def test_goal_seek_apply_then_the_page_shows_the_promised_rank_and_tier(lang):
     at = open_page(lang, "贵州")
     inds = at.multiselect(key="wk.goal_inds.贵州").value
     solve(at, lang)
-    tiers = tiering.tiers(iiscore.build(DS, SPEC).composite).tier
+    tiers = tiering.tiers(iiscore.build(DS, SPEC).composite)  # the TierResult: the messages name the tiering
     gs = simulate.goal_seek(DS, SPEC, "贵州", target_tier=2, indicators=inds, tiers=tiers)
     assert gs.reached and gs.tier_after == 2 < gs.tier_before
     assert at.success[0].value == gs.message(lang) and not at.warning and not at.info
@@ -234,7 +234,7 @@ def test_goal_seek_failure_is_a_warning_that_says_what_would_work(lang):
     inds = at.multiselect(key="wk.goal_inds.贵州").value
     at.selectbox(key="wk.goal_tier").set_value(1).run()
     solve(at, lang)
-    tiers = tiering.tiers(iiscore.build(DS, SPEC).composite).tier
+    tiers = tiering.tiers(iiscore.build(DS, SPEC).composite)  # the TierResult: the messages name the tiering
     gs = simulate.goal_seek(DS, SPEC, "贵州", target_tier=1, indicators=inds, tiers=tiers)
     assert not gs.reached and gs.method == "bounds" and gs.suggestions.get("nearer")
     assert not at.info and not at.success

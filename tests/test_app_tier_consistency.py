@@ -191,7 +191,10 @@ def test_goal_seek_beijing_tier_1_is_not_by_score_in_the_app():
     at.button[[b.label for b in at.button].index(t("sim.goal.run", "zh"))].click().run()
     assert not at.exception
     tu, _, _, _, _ = expected(())
-    gs = simulate.goal_seek(DS, default_spec(year=YEAR), "北京", target_tier=1, tiers=tu,
+    base = iiscore.build(DS, default_spec(year=YEAR))  # the k-means TierResult, as the app passes it
+    km = tiering.tiers(base.scores[[FW.root, *FW.pillars]], method="kmeans", k=4, seed=0)
+    assert (km.tier.reindex(tu.index) == tu).all()
+    gs = simulate.goal_seek(DS, default_spec(year=YEAR), "北京", target_tier=1, tiers=km,
                             indicators=["network", "identifier"])
     assert not gs.reached and gs.method == "not-by-score" and gs.edits == () and gs.tier_before == 2
     assert at.warning[0].value == gs.message_zh and "第 2 梯队" in gs.message_zh  # not by score: a warning
