@@ -11,7 +11,7 @@ cannot take the server's memory or minutes of its time.
 #: ``server.maxUploadSize``) is lower (20 MB); this one also bounds the command line.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 #: Largest total size an .xlsx may unpack to (its zip directory is read first).
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 80 * 1024 * 1024
 #: Rows of a table (long layout: one per region, year and indicator).
 MAX_ROWS = 2_000_000
 #: Columns of a table (wide layout: region, year and one per indicator, plus notes).
