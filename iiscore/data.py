@@ -906,6 +906,14 @@ def _parse_values(series: pd.Series, name, rows, column, decimal: str, errors: l
         else:
             if unicodedata.normalize("NFKC", v).strip().casefold() in EXCEL_ERRORS:
                 errors.append((int(rows[i]), column, unicodedata.normalize("NFKC", v).strip()))
+    huge = np.isfinite(out) & (np.abs(out) > limits.MAX_ABS_VALUE)
+    if huge.any():
+        i = int(np.flatnonzero(huge)[0])
+        raise DataError(
+            f"'{_short(vals[i])}' is larger than {limits.MAX_ABS_VALUE:g} in size (the limit). Write the column in "
+            f"larger units (e.g. 亿 or billions).",
+            f"“{_short(vals[i])}”的绝对值超过 {limits.MAX_ABS_VALUE:g}（上限）。请改用更大的单位（如亿）填写该列。",
+            file=name, row=int(rows[i]), column=_short(column))
     bad = ~np.isfinite(out) & ~np.isnan(out)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])

@@ -28,6 +28,10 @@ MAX_INDICATORS = 500
 MAX_YEARS = 60
 #: Values of a data set: regions × indicators × years (a county index is 1.5 million).
 MAX_VALUES = 5_000_000
+#: Largest magnitude of one value (data, edited or projected). Far above any statistic in its usual
+#: units (China's GDP in yuan is about 1.3e14), far below where min-max ranges, squares and sums
+#: overflow (±1e308 made min-max divide inf by inf and score NaN).
+MAX_ABS_VALUE = 1e18
 #: Monte Carlo / Sobol replications of one run, and replications × regions.
 MAX_SAMPLES = 1_000_000
 MAX_SAMPLE_CELLS = 200_000_000

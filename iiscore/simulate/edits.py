@@ -22,6 +22,7 @@ import pandas as pd
 from ..data import Dataset, parse_number
 from ..errors import DataError, FrameworkError, SpecError, check_choice, warn
 from ..framework import Framework
+from ..limits import MAX_ABS_VALUE
 
 __all__ = ["KINDS", "EditError", "Edit", "parse_edit", "resolve_edits", "apply_edits", "compose_pct",
            "edited_matrix", "one_year"]
@@ -331,6 +332,11 @@ def _apply_to_matrix(M: np.ndarray, edits: tuple, regions: list, indicators: lis
                                 f"{year} 年没有任何地区有 {e.indicator} 的值，无法取百分位。", parameter="--set")
             q = e.amount if directions.get(e.indicator, 1) > 0 else 100.0 - e.amount
             new = float(np.nanpercentile(col, q))
+        if not np.isnan(new) and not abs(new) <= MAX_ABS_VALUE:  # inf, or past where sums and squares overflow
+            raise EditError(f"The edit {e.to_text()} makes {e.region}'s {e.indicator} {new:.4g}, beyond the limit of "
+                            f"±{MAX_ABS_VALUE:g}. Use a smaller change.",
+                            f"编辑 {e.to_text()} 使 {e.region} 的 {e.indicator} 变为 {new:.4g}，超出 ±{MAX_ABS_VALUE:g} 的上限。"
+                            f"请使用较小的变动。", parameter="--set")
         M[i, j] = new
     return M
 
