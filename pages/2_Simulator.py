@@ -5,7 +5,7 @@ from iiscore_app import scenario as S
 from iiscore import simulate
 from iiscore.errors import IIScoreError
 from iiscore_app.i18n import t
-from iiscore_app import state, ui, views
+from iiscore_app import safe, state, ui, views
 
 scn, lang = ui.page_start("simulator")
 st.title(t("sim.title", lang))
@@ -46,7 +46,7 @@ def _take_edits(region=region, mode=mode, lang=lang, ekey=ekey):
 scn = state.scenario()
 table = views.edit_table(ds, fw, scn, region, mode, lang)
 edit_col = t("col.change_pct", lang) if mode == "pct" else t("col.new_value", lang)
-st.subheader(t("sim.table", lang, region=rname, year=scn.year))
+st.subheader(safe.t("sim.table", lang, region=rname, year=scn.year))
 st.caption(t("sim.table.caption", lang, col=edit_col))
 st.data_editor(table, key=ekey, hide_index=True, width="stretch", disabled=[c for c in table.columns if c != edit_col],
                column_config={"_id": None}, on_change=_take_edits)
@@ -65,7 +65,7 @@ ev = ui.compute_or_stop(lang)
 try:
     wi = state.whatif(ev)
 except IIScoreError as exc:
-    st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
+    st.error(safe.t("error.compute", lang, msg=ui.error_text(exc, lang), limit=safe.MAX_TEXT))
     st.stop()
 
 st.divider()
@@ -76,7 +76,7 @@ m1.metric(t("col.score", lang), f"{row['score_after']:.2f}", f"{row['score_after
 m2.metric(t("col.rank", lang), int(row["rank_after"]), int(row["rank_before"] - row["rank_after"]))
 m3.metric(t("col.tier", lang), int(row["tier_after"]), int(row["tier_before"] - row["tier_after"]))
 for en, zh in wi.notes:
-    st.caption(zh if lang == "zh" else en)
+    st.caption(safe.md(zh if lang == "zh" else en, safe.MAX_TEXT))
 st.markdown(f"**{t('sim.passes', lang)}**")
 passes = views.passes_table(wi, ds, region, lang)
 if passes.empty:
@@ -92,7 +92,7 @@ st.subheader(t("sim.levers", lang))
 try:
     st.dataframe(state.levers(ev, region, lang), hide_index=True, key=state.wkey("sim_levers"))
 except IIScoreError as exc:
-    st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
+    st.error(safe.t("error.compute", lang, msg=ui.error_text(exc, lang), limit=safe.MAX_TEXT))
 
 st.divider()
 st.subheader(t("sim.goal", lang))
@@ -132,11 +132,11 @@ if go:
                                     tiers=ev.tiers_unedited.tier, edits=S.sim_edits(scn), **target_kw)
             state.goal_answer({"key": (region, scn.compute_key(), scn.tier_key()), "gs": gs})
         except IIScoreError as exc:
-            st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
+            st.error(safe.t("error.compute", lang, msg=ui.error_text(exc, lang), limit=safe.MAX_TEXT))
 ans = state.goal_answer()
 if ans and ans["key"] == (region, scn.compute_key(), scn.tier_key()):
     gs = ans["gs"]
-    st.info(gs.message_zh if lang == "zh" else gs.message_en)
+    st.info(safe.md(gs.message_zh if lang == "zh" else gs.message_en, 2 * safe.MAX_TEXT))
     if gs.reached and gs.method != "none-needed":
         st.dataframe(views.goal_table(gs, fw, lang), hide_index=True, key=state.wkey("goal_table"))
 

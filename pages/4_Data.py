@@ -4,7 +4,7 @@ import streamlit as st
 from iiscore import export
 from iiscore.errors import IIScoreError
 from iiscore_app.i18n import t
-from iiscore_app import state, ui
+from iiscore_app import safe, state, ui
 
 scn, lang = ui.page_start("data")
 st.title(t("d.title", lang))
@@ -37,13 +37,13 @@ with st.expander(t("d.framework", lang)):
 if ev.current.notes:
     with st.expander(t("d.notes", lang)):
         for en, zh in ev.current.notes:
-            st.markdown(f"- {zh if lang == 'zh' else en}")
+            st.markdown(f"- {safe.md(zh if lang == 'zh' else en, safe.MAX_TEXT)}")
 
 st.divider()
 st.subheader(t("d.upload", lang))
 st.caption(t("d.upload.caption", lang))
 if b.uploaded:
-    st.info(t("d.upload.active", lang, name=b.label))
+    st.info(safe.t("d.upload.active", lang, name=b.label))
     st.button(t("d.upload.back", lang), key=state.wkey("d_back"), on_click=state.drop_upload)
 u1, u2 = st.columns(2)
 with u1:
@@ -62,7 +62,7 @@ if data_file is not None:
                                       years=len(nb.ds.years), inds=len(nb.ds.indicators))))
             st.rerun()  # the banner and tables above were drawn from the previous data
         except IIScoreError as exc:
-            st.error(t("d.upload.error", lang, msg=exc.message(lang)))
+            st.error(safe.t("d.upload.error", lang, msg=exc.message(lang), limit=safe.MAX_TEXT))
 t1, t2 = st.columns(2)
 with t1:
     st.download_button(t("d.template", lang), data=lambda: export.to_csv(
