@@ -78,8 +78,10 @@ def run_limited(code: str, seconds: float, mem_mb: int, *, argv=None, cwd=ROOT, 
         cpu = int(seconds) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
 
+    # Arrow's own allocator reserves about a gigabyte of address space up front: with the system
+    # allocator the address-space limit measures what is allocated (resident peaks are unchanged)
     e = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-         "PYTHONPATH": str(ROOT), "IISCORE_LANG": "en", **(env or {})}
+         "ARROW_DEFAULT_MEMORY_POOL": "system", "PYTHONPATH": str(ROOT), "IISCORE_LANG": "en", **(env or {})}
     cmd = argv if argv is not None else [sys.executable, "-c", _PRELUDE + code]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()

@@ -150,12 +150,18 @@ class Edit:
 _PCTL_RE = re.compile(r"^[pP](\d+(?:\.\d*)?|\.\d+)$")
 
 
+def _clip(text, n: int = 60) -> str:
+    """An edit as the user wrote it, cut for a one-line message (10,000 characters were echoed)."""
+    t = str(text)
+    return t if len(t) <= n else t[: n - 1] + "…"
+
+
 def _edit_syntax_error(text, why_en, why_zh):
     return EditError(
-        f"Cannot read the edit '{text}': {why_en}. Write INDICATOR=+20% (percentage change), "
+        f"Cannot read the edit '{_clip(text)}': {why_en}. Write INDICATOR=+20% (percentage change), "
         f"INDICATOR=50 (value), INDICATOR=@REGION (another region's value) or INDICATOR=p90 "
         f"(percentile); prefix REGION: to edit another region.",
-        f"无法识别编辑“{text}”：{why_zh}。请写成 指标=+20%（百分比变动）、指标=50（取值）、指标=@地区"
+        f"无法识别编辑“{_clip(text)}”：{why_zh}。请写成 指标=+20%（百分比变动）、指标=50（取值）、指标=@地区"
         f"（另一地区的值）或 指标=p90（百分位）；可加前缀“地区:”编辑其他地区。",
         parameter="--set")
 
