@@ -11,11 +11,13 @@ piece of outside text that reaches one of those goes through this module first:
   cut to ``limit`` characters with an ellipsis;
 * :func:`md` -- :func:`plain`, then backslash escapes (CommonMark's, which Streamlit's renderer
   follows) for every character that can open an inline construct: ``[ ]`` (links, images,
-  Streamlit's ``:red[...]``), ``< >`` (HTML, autolinks), ``* _ ~ ` $`` (emphasis -- but not an underscore inside a word --, strikethrough,
-  code, formulas), ``&`` where it would start an entity, ``@`` (e-mail autolinks), ``\`` itself, ``#`` at the start,
-  and the ``:`` of ``://`` and the ``.`` of ``www.`` (GFM's bare-URL autolinks). The text is one
-  line (no block structure), so nothing else can be syntax; file names, years and percentages
-  read as written (``a.csv``, ``2020-2023``, ``+20%``);
+  Streamlit's ``:red[...]``), ``< >`` (HTML, autolinks), ``* _ ~ ` $`` (emphasis -- but not an
+  underscore inside a word --, strikethrough, code, formulas), ``&`` where it would start an
+  entity, ``\`` itself, a list or heading marker at the start; and a zero-width space before
+  ``://``, ``@`` and the dot of ``www.``: GFM's bare-URL and e-mail autolinks are found in the
+  text after parsing, past any escape (Chromium showed ``http\://host/x`` as a link). The text is
+  one line (no block structure), so nothing else can be syntax; file names, years and
+  percentages read as written (``a.csv``, ``2020-2023``, ``+20%``);
 * :func:`html` -- :func:`plain`, then HTML-escaped (``& < > " '``), for HTML contexts;
 * :func:`t` -- :func:`iiscore_app.i18n.t` with every text value escaped by :func:`md` (the
   app's own template keeps its wording; numbers are formatted as usual).
@@ -40,7 +42,12 @@ MAX_TEXT = 400
 
 _SPACE = re.compile(r"\s+")
 # what can open an inline construct on one line (see the module docstring)
-_MD = re.compile(r"([\\`*_~\[\]<>$@])|&(?=#?[0-9A-Za-z]+;)|(?<=www)(\.)|(:)(?=//)", re.IGNORECASE)
+_MD = re.compile(r"([\\`*_~\[\]<>$])|&(?=#?[0-9A-Za-z]+;)")
+# GFM's bare-URL autolinks are found in the text after parsing (remark-gfm), so no escape stops them:
+# a zero-width space before "://", "@" and the dot of "www." does (the text still reads the same)
+_AUTOLINK = re.compile(r"(?=://)|(?=@)|(?<=www)(?=\.)", re.IGNORECASE)
+#: Zero-width space: what :func:`md` puts into URL-like text (strip it to compare texts).
+ZWSP = "\u200b"
 _ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 
 
@@ -71,7 +78,7 @@ def md(text, limit: int = MAX_TEXT) -> str:
             return "_"
         return "\\" + m.group(0)
 
-    out = _MD.sub(esc, src)
+    out = _AUTOLINK.sub(ZWSP, _MD.sub(esc, src))
     if out.startswith(("#", "+", "-", "=", "|")):  # a heading, a list item, a table row
         return "\\" + out
     return _ORDERED.sub(r"\1\\\2", out, count=1)  # "1. x" would start a numbered list

@@ -721,8 +721,10 @@ def from_query(params: dict, context: Context, ds=None, framework=None) -> tuple
     known = {"s", "preset", "lang"}
     extra = [k for k in params if k not in known]
     if extra:
-        notices.append(Notice(f"Ignored unknown link parameter(s): {', '.join(sorted(extra)[:6])}.",
-                              f"已忽略链接中的未知参数：{'、'.join(sorted(extra)[:6])}。"))
+        # each name cut short: a link can carry a parameter name of any length (issue 17)
+        names = [_short(k, 40) for k in sorted(extra)[:6]] + (["…"] if len(extra) > 6 else [])
+        notices.append(Notice(f"Ignored unknown link parameter(s): {', '.join(names)}.",
+                              f"已忽略链接中的未知参数：{'、'.join(names)}。"))
     return scn, notices
 
 

@@ -364,10 +364,13 @@ def empty_cells_csv(columns: int = 1000, mb: int = 45) -> bytes:
 # ------------------------------------------------------------------------------------------------
 # hostile text (markdown and HTML)
 # ------------------------------------------------------------------------------------------------
-IMAGE = "![](http://evil.example/track.png)"
-LINK = "[log in again](http://evil.example/login)"
-IMG_TAG = "<img src=http://evil.example/x.png onerror=alert(1)>"
-SCRIPT = "<script>fetch('http://evil.example/s')</script>"
-BOLD = "**Session expired**"
-HOSTILE = [IMAGE, LINK, IMG_TAG, SCRIPT, BOLD, "`code`", "<b>bold</b>", "$x^2$", ":red[red]"]
+#: A word every hostile string carries, to find it again on the page.
+MARK = "ZQX"
 EVIL_HOST = "evil.example"
+IMAGE = f"![{MARK}](http://{EVIL_HOST}/track.png)"
+LINK = f"**Session expired {MARK}**: [log in again](http://{EVIL_HOST}/login)"
+IMG_TAG = f"<img src=http://{EVIL_HOST}/x.png onerror=alert(1)>{MARK}"
+SCRIPT = f"<script>fetch('http://{EVIL_HOST}/s')</script>{MARK}"
+HOSTILE = [IMAGE, LINK, IMG_TAG, SCRIPT, f"`{MARK}`", f"~~{MARK}~~", f":red[{MARK}]", f"${MARK}^2$",
+           f"www.{EVIL_HOST}/{MARK}", f"{MARK}@{EVIL_HOST}", f"<b>{MARK}</b>", f"_{MARK}_ &#91;x&#93;(http://{EVIL_HOST})",
+           f"# {MARK}", f"1. {MARK}"]
