@@ -786,7 +786,10 @@ def tiers_for(result, scn: Scenario):
     from iiscore import tiering
 
     fw = result.spec.framework
-    table = result.scores[[fw.root, *fw.pillars]]
+    # only what the method reads: a region missing one pillar's score (too few of its indicators)
+    # made every page fail to compute, although sizes, breaks and thresholds read the composite alone
+    pillars = list(fw.pillars) if scn.tier_method == "kmeans" and scn.tier_features == "composite+pillars" else []
+    table = result.scores[[fw.root, *pillars]]
     kw = dict(method=scn.tier_method, seed=scn.tier_seed, features=scn.tier_features,
               standardise=scn.tier_standardise)
     if scn.tier_method in ("kmeans", "jenks"):
