@@ -2,9 +2,35 @@
 
 Every limit is checked *before* the expensive step (while a file is read, before a run starts) and
 refused with a message that names the limit and the file or parameter. They are sized so that a
-county-level index -- about 3,000 regions × 50 indicators × 10 years, a wide CSV of about 12 MB --
-works on every page and command (measured in ``benchmarks/README.md``), while a small hostile file
-cannot take the server's memory or minutes of its time.
+county-level index -- about 3,000 regions × 50 indicators × 10 years, a wide CSV of about 10 MB,
+a workbook of 56 MB unpacked -- works on every page and command (measured in
+``benchmarks/README.md``, ``benchmarks/bench_scale.py``), while a small hostile file cannot take
+the server's memory or minutes of its time (``tests/test_attacks.py``).
+
+=====================  ===========  =======================================  =================
+limit                  value        checked                                  county index
+=====================  ===========  =======================================  =================
+file size              50 MB        before reading (regular files only)      10 MB (CSV)
+workbook unpacked      80 MB        from the zip directory, before parsing   56 MB (XLSX)
+rows                   2,000,000    while reading                            30,000 (wide)
+columns                1,000        from the header line                     52
+cells                  20,000,000   rows read only up to cells / columns     1.6 million
+text of a cell/header  500 chars    while reading                            -
+regions                5,000        before the values are parsed             3,000
+indicators             500          before the values are parsed             50
+years                  60           before the values are parsed             10
+values                 5,000,000    regions × indicators × years             1.5 million
+one value's magnitude  1e18         while parsing; edits and projections     -
+replications           1,000,000    before a run; × regions <= 200 million   66,666 allowed
+=====================  ===========  =======================================  =================
+
+Inside a workbook the reader (:mod:`iiscore.data`) also refuses a DOCTYPE or entity declaration,
+elements nested more than 64 deep, a tag or text longer than 1 MB without a ``>``, a workbook
+part over 2 MB, and a damaged zip member; its memory does not grow with the number of XML
+elements. The app adds its own budgets (``iiscore_app/cache.py``): ``IISCORE_CACHE_MB`` (default
+512 MB) for all cached results of one server process and ``IISCORE_UPLOADS_MB`` (default 2,048
+MB) for the uploads its sessions hold; Streamlit refuses uploads over 20 MB
+(``.streamlit/config.toml``).
 """
 
 #: Largest data or framework file read (bytes). Streamlit's own upload limit (``.streamlit/config.toml``,

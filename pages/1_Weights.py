@@ -54,7 +54,6 @@ else:
     if judged is None:
         judged = pd.DataFrame("1", index=kids, columns=kids)
 
-
     def _judgement(text):
         """A Saaty judgement from a cell, or the reason it cannot be one (in both languages)."""
         text = str(text).strip() or "1"
@@ -66,7 +65,6 @@ else:
             return None, t("w.ahp.scale", lang, text=text)
         return v, None
 
-
     def _display(judged):
         """The full matrix as shown: the judgements above the diagonal, their reciprocals below."""
         out = pd.DataFrame("1", index=labels, columns=labels)
@@ -77,7 +75,6 @@ else:
                 v, _ = _judgement(cell)
                 out.iat[j, i] = ahp._fmt(1 / v) if v is not None else "?"
         return out
-
 
     # a keyed fixed-size editor keeps its identity while its values change (Streamlit 1.67), so the
     # lower triangle can show the reciprocals of what is typed above the diagonal; a cell typed below
