@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from iiscore_app.i18n import t
-from iiscore_app import geo, state, ui, views
+from iiscore_app import geo, safe, state, ui, views
 
 scn, lang = ui.page_start("home")
 st.title(t("app.title", lang))
@@ -22,7 +22,7 @@ with right:
     st.subheader(t("home.map", lang))
     colours = [fw.root, *fw.pillars, "tier"]
     state.control(st.radio, "map_colour", t("home.map.colour", lang), options=colours, horizontal=True,
-                  format_func=lambda v: t("home.map.tier", lang) if v == "tier" else fw.name(v, lang))
+                  format_func=lambda v: t("home.map.tier", lang) if v == "tier" else safe.md(fw.name(v, lang), safe.MAX_NAME))
     colour_by = state.scenario().map_colour
     kind = st.radio(t("map.kind", lang), options=list(geo.KINDS), horizontal=True,
                     format_func=lambda k: t("map.kind." + k, lang), key=state.wkey("home_map_kind"))
@@ -47,7 +47,7 @@ if ev.b.builtin:  # the report's published national series belongs to the built-
     st.dataframe(state.view("contributions_table", ev, lang), key=state.wkey("home_contrib_table"))
     st.caption(t("home.national.caption", lang))
 else:
-    st.caption(t("home.national.none", lang, name=ev.b.label))
+    st.caption(safe.t("home.national.none", lang, name=ev.b.label))
 
 st.divider()
 if len(ds.years) < 2:  # one year of data has no trajectory

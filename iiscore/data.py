@@ -37,6 +37,7 @@ import re
 import stat
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,11 +207,15 @@ def _read_csv(text: str, name) -> pd.DataFrame:
     sep = max(counts, key=lambda k: (counts[k], k == ","))
     if counts[sep] == 0:
         sep = ","
-    if counts[sep] + 1 > limits.MAX_COLUMNS:
-        raise _limit_error(name, "columns", counts[sep] + 1)
+    n_cols = counts[sep] + 1
+    if n_cols > limits.MAX_COLUMNS:
+        raise _limit_error(name, "columns", n_cols)
+    # never read more rows than the cell limit allows for this width: 45 MB of empty fields under a
+    # 1,000-column header are 47 million cells (about 1 GB) if read before counting
+    max_rows = min(limits.MAX_ROWS, limits.MAX_CELLS // n_cols)
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, engine="c",
-                         skipinitialspace=True, nrows=limits.MAX_ROWS + 1, header=0, quotechar='"')
+                         skipinitialspace=True, nrows=max_rows + 1, header=0, quotechar='"')
     except pd.errors.EmptyDataError:
         raise DataError("The file has no header row.", "文件没有表头行。", file=name) from None
     except (pd.errors.ParserError, ValueError) as exc:
@@ -219,8 +224,8 @@ def _read_csv(text: str, name) -> pd.DataFrame:
                         f"无法按 CSV 读取（{msg}）。每行的字段数须与表头相同。", file=name) from None
     if len(df) > limits.MAX_ROWS:
         raise _limit_error(name, "rows", f"more than {limits.MAX_ROWS:,}")
-    if len(df) * max(1, len(df.columns)) > limits.MAX_CELLS:
-        raise _limit_error(name, "cells", len(df) * len(df.columns))
+    if len(df) > max_rows or len(df) * max(1, len(df.columns)) > limits.MAX_CELLS:
+        raise _limit_error(name, "cells", f"more than {len(df) * max(1, len(df.columns)):,}")
     df.columns = [unicodedata.normalize("NFKC", str(c)).strip() for c in df.columns]
     df.attrs["header_row"] = 1
     return df
@@ -246,7 +251,6 @@ def _limit_error(name, what: str, got) -> DataError:
 
 
 # -- workbooks: a streaming reader -------------------------------------------------------------
-_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d{1,7})$")
 
 
 def _col_index(letters: str) -> int:
@@ -254,10 +258,6 @@ def _col_index(letters: str) -> int:
     for ch in letters:
         n = n * 26 + (ord(ch) - 64)
     return n
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 def _check_unpacked(raw: bytes, name) -> zipfile.ZipFile | None:
@@ -280,9 +280,38 @@ def _check_unpacked(raw: bytes, name) -> zipfile.ZipFile | None:
     return zf
 
 
-def _xml_text(el) -> str:
-    """Text of a shared or inline string (plain ``<t>`` or rich-text runs)."""
-    return "".join(t.text or "" for t in el.iter() if _local(t.tag) == "t")
+#: Largest workbook.xml / its relationships part (a real one is a few KB; parsed as a tree).
+_MAX_WORKBOOK_PART = 2 * 2**20
+# what a damaged zip member raises while it is inflated (a CRC mismatch, a truncated stream, a
+# directory that lies about sizes: zipfile stops at the declared size and then reports the CRC)
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
+
+
+def _damaged(name, part: str) -> DataError:
+    return DataError(f"Cannot read the Excel file: its part '{part}' is damaged (the zip does not unpack "
+                     "cleanly). Open and save it again in Excel, or save it as CSV.",
+                     f"无法读取 Excel 文件：其组成部分“{part}”已损坏（无法正常解压）。请在 Excel 中重新打开并保存，"
+                     f"或另存为 CSV。", file=name)
+
+
+def _read_part(zf: zipfile.ZipFile, member: str, name) -> bytes:
+    try:
+        info = zf.getinfo(member)
+    except KeyError:
+        raise
+    if info.file_size > _MAX_WORKBOOK_PART:
+        raise DataError(f"The Excel file's part '{member}' is {info.file_size / 2**20:.0f} MB (a workbook's is a "
+                        f"few KB). Save the data sheet alone, or as CSV.",
+                        f"Excel 文件的组成部分“{member}”有 {info.file_size / 2**20:.0f} MB（正常只有几 KB）。"
+                        f"请只保存数据工作表，或另存为 CSV。", file=name)
+    try:
+        return zf.read(member)
+    except _ZIP_ERRORS:
+        raise _damaged(name, member) from None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
 
 def _sheets(zf: zipfile.ZipFile, name) -> list[tuple[str, str]]:
@@ -290,8 +319,9 @@ def _sheets(zf: zipfile.ZipFile, name) -> list[tuple[str, str]]:
     import xml.etree.ElementTree as ET
 
     try:
-        wb = ET.fromstring(zf.read("xl/workbook.xml"))
-        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        wb = ET.fromstring(_no_dtd(_read_part(zf, "xl/workbook.xml", name), name, "xl/workbook.xml"))
+        rels = ET.fromstring(_no_dtd(_read_part(zf, "xl/_rels/workbook.xml.rels", name), name,
+                                     "xl/_rels/workbook.xml.rels"))
     except (KeyError, ET.ParseError):
         raise DataError("Cannot open the Excel file (no workbook part).", "无法打开 Excel 文件（缺少工作簿部分）。",
                         file=name) from None
@@ -305,93 +335,261 @@ def _sheets(zf: zipfile.ZipFile, name) -> list[tuple[str, str]]:
         if _local(el.tag) == "sheet":
             rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
             if rid in target:
-                out.append((el.get("name", ""), target[rid]))
+                out.append((el.get("name", "")[: limits.MAX_TEXT], target[rid]))
     return out
 
 
-def _shared_strings(zf: zipfile.ZipFile, name) -> list[str]:
-    import xml.etree.ElementTree as ET
+def _no_dtd(xml: bytes, name, part: str) -> bytes:
+    """Excel never writes a DOCTYPE; one in a workbook is refused (entity expansion: 'billion laughs')."""
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        raise _dtd_error(name, part)
+    return xml
 
+
+def _dtd_error(name, part: str) -> DataError:
+    return DataError(f"The Excel file's part '{part}' declares a DOCTYPE or entities, which Excel never writes; "
+                     "it is not read. Save the table again from Excel, or as CSV.",
+                     f"Excel 文件的组成部分“{part}”含有 DOCTYPE 或实体声明（Excel 从不写入），不予读取。"
+                     f"请用 Excel 重新保存表格，或另存为 CSV。", file=name)
+
+
+#: Longest run of bytes without a '>' in a workbook part, and deepest nesting of its elements (a real
+#: sheet nests about 6 deep; expat keeps every open element: 20 million nested tags were 1.7 GB).
+_MAX_TAG_BYTES = 1 * 2**20
+_MAX_DEPTH = 64
+
+
+def _too_deep(name, part: str) -> DataError:
+    return DataError(f"The Excel file's part '{part}' nests XML elements more than {_MAX_DEPTH} deep; it is not a "
+                     "table Excel wrote. Save the table again from Excel, or as CSV.",
+                     f"Excel 文件的组成部分“{part}”的 XML 元素嵌套超过 {_MAX_DEPTH} 层，不是 Excel 写出的表格。"
+                     f"请用 Excel 重新保存表格，或另存为 CSV。", file=name)
+
+
+class _Stop(Exception):
+    """Raised inside an expat handler to leave the parse with a DataError."""
+
+    def __init__(self, err: DataError):
+        self.err = err
+
+
+def _expat(stream, name, part: str, start, end, chars):
+    """Parse ``stream`` with expat handlers and no tree: memory stays flat whatever the element
+    count (an ElementTree kept 10 million foreign elements: 0.9 GB). A DOCTYPE is refused; a
+    damaged zip member or XML is a DataError naming the part."""
+    from xml.parsers import expat
+
+    p = expat.ParserCreate(namespace_separator=" ")
+    p.buffer_text = True
+    p.buffer_size = 1 << 16
+
+    def doctype(*_):
+        raise _Stop(_dtd_error(name, part))
+
+    p.StartDoctypeDeclHandler = doctype
+    p.EntityDeclHandler = doctype
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.CharacterDataHandler = chars
+    since_gt = 0  # bytes since the last '>': one tag (or text) may not run on for megabytes
+    try:
+        while True:
+            chunk = stream.read(1 << 16)
+            if not chunk:
+                break
+            gt = chunk.rfind(b">")
+            since_gt = since_gt + len(chunk) if gt < 0 else len(chunk) - gt - 1
+            if since_gt > _MAX_TAG_BYTES:
+                # expat would hand over a start tag with millions of attributes as one dict (a 67 MB
+                # tag took 37 s and 1.7 GB); Excel's longest cell text is 32,767 characters
+                raise _Stop(DataError(
+                    f"The Excel file's part '{part}' has a tag or text longer than {_MAX_TAG_BYTES // 2**20} MB; "
+                    "it is not a table Excel wrote. Save the table again from Excel, or as CSV.",
+                    f"Excel 文件的组成部分“{part}”中有超过 {_MAX_TAG_BYTES // 2**20} MB 的标签或文本，不是 Excel 写出的表格。"
+                    f"请用 Excel 重新保存表格，或另存为 CSV。", file=name))
+            p.Parse(chunk, False)
+        p.Parse(b"", True)
+    except _Stop as stop:
+        raise stop.err from None
+    except expat.ExpatError:
+        raise DataError(f"Cannot read the Excel file's part '{part}' (corrupt XML).",
+                        f"无法读取 Excel 文件的组成部分“{part}”（XML 已损坏）。", file=name) from None
+    except _ZIP_ERRORS:
+        raise _damaged(name, part) from None
+
+
+def _shared_strings(zf: zipfile.ZipFile, name) -> list[str]:
+    """The workbook's shared strings (each cut to 4 × the text limit; at most the cell limit of them)."""
     try:
         data = zf.open("xl/sharedStrings.xml")
     except KeyError:
         return []
-    out = []
-    try:
-        for ev, el in ET.iterparse(data, events=("end",)):
-            if _local(el.tag) == "si":
-                out.append(_xml_text(el)[: limits.MAX_TEXT * 4])
-                el.clear()
-                if len(out) > limits.MAX_CELLS:
-                    raise _limit_error(name, "cells", f"more than {limits.MAX_CELLS:,}")
-    except ET.ParseError:
-        raise DataError("Cannot read the Excel file's text cells (corrupt sharedStrings).",
-                        "无法读取 Excel 文件的文本单元格（sharedStrings 已损坏）。", file=name) from None
+    except _ZIP_ERRORS:
+        raise _damaged(name, "xl/sharedStrings.xml") from None
+    out: list = []
+    cap = limits.MAX_TEXT * 4
+    st = {"in_t": False, "buf": [], "n": 0}
+
+    depth = [0]
+
+    def start(tag, attrs):
+        depth[0] += 1
+        if depth[0] > _MAX_DEPTH:
+            raise _Stop(_too_deep(name, "xl/sharedStrings.xml"))
+        local = tag.rsplit(" ", 1)[-1]
+        if local == "si":
+            st["buf"], st["n"] = [], 0
+        elif local == "t":
+            st["in_t"] = True
+
+    def end(tag):
+        depth[0] -= 1
+        local = tag.rsplit(" ", 1)[-1]
+        if local == "t":
+            st["in_t"] = False
+        elif local == "si":
+            out.append("".join(st["buf"])[:cap])
+            if len(out) > limits.MAX_CELLS:
+                raise _Stop(_limit_error(name, "cells", f"more than {limits.MAX_CELLS:,}"))
+
+    def chars(text):
+        if st["in_t"] and st["n"] < cap:
+            st["buf"].append(text)
+            st["n"] += len(text)
+
+    _expat(data, name, "xl/sharedStrings.xml", start, end, chars)
     return out
 
 
-def _sheet_cells(zf, member: str, strings: list, name, sheet_name: str) -> dict:
-    """row number -> {column number: text} of the cells present (sparse), within the limits."""
-    import xml.etree.ElementTree as ET
-
-    rows: dict = {}
-    n_cells = 0
+def _sheet_cells(zf, member: str, strings: list, name, sheet_name: str):
+    """The cells present in a sheet (sparse), within the limits: (rows, columns, texts) as three
+    parallel sequences (spreadsheet row and column numbers, 1-based)."""
     try:
         stream = zf.open(member)
     except KeyError:
         raise DataError(f"Cannot open sheet '{sheet_name}'.", f"无法打开工作表“{sheet_name}”。", file=name) from None
-    try:
-        for ev, el in ET.iterparse(stream, events=("end",)):
-            if _local(el.tag) != "c":
-                if _local(el.tag) == "row":
-                    el.clear()
-                continue
-            ref = el.get("r", "")
-            m = _CELL_REF.match(ref)
-            if not m:
-                el.clear()
-                continue
-            col, row = _col_index(m.group(1)), int(m.group(2))
-            t = el.get("t", "n")
-            v = f = None
-            for ch in el:
-                tag = _local(ch.tag)
-                if tag == "v":
-                    v = ch.text
-                elif tag == "f":
-                    f = ch.text or ""
-                elif tag == "is":
-                    v = _xml_text(ch)
-            if v is None and f is None:
-                el.clear()
-                continue
-            if col > limits.MAX_COLUMNS or row > limits.MAX_ROWS + 20:
-                raise DataError(
-                    f"Sheet '{sheet_name}' has a value in cell {ref}, beyond the limits of {limits.MAX_COLUMNS:,} "
-                    f"columns and {limits.MAX_ROWS:,} rows. Delete what lies outside the table (or save the table "
-                    f"alone as CSV).",
-                    f"工作表“{sheet_name}”的单元格 {ref} 有内容，超出 {limits.MAX_COLUMNS:,} 列、{limits.MAX_ROWS:,} 行的上限。"
-                    f"请删除表格以外的内容（或将表格单独另存为 CSV）。", file=name)
-            if v is None:  # a formula Excel never calculated: name it rather than read it as empty
-                text = f"formula ={f} (not calculated: open and save the file in Excel)"
-            elif t == "s":
-                try:
-                    text = strings[int(v)]
-                except (ValueError, IndexError):
-                    text = ""
-            elif t == "b":
-                text = "TRUE" if v == "1" else "FALSE"
-            else:  # n, str, inlineStr, e (errors such as #N/A keep their text)
-                text = v
-            rows.setdefault(row, {})[col] = text
-            n_cells += 1
-            if n_cells > limits.MAX_CELLS:
-                raise _limit_error(name, "cells", f"more than {limits.MAX_CELLS:,}")
-            el.clear()
-    except ET.ParseError:
-        raise DataError(f"Cannot read sheet '{sheet_name}' (corrupt XML).", f"无法读取工作表“{sheet_name}”（XML 已损坏）。",
-                        file=name) from None
-    return rows
+    except _ZIP_ERRORS:
+        raise _damaged(name, member) from None
+    cap = limits.MAX_TEXT * 4
+    max_col, max_row, max_cells = limits.MAX_COLUMNS, limits.MAX_ROWS + 20, limits.MAX_CELLS
+    out_r, out_c, out_t = [], [], []
+    col_of: dict = {}        # column letters -> number (at most MAX_COLUMNS entries: others are refused)
+    # the cell being read: [ref, type, value, formula]; what text is being collected and its parts
+    cell = [None, "n", None, None]
+    buf: list = []
+    state = [None, 0]        # [collecting: None | "v" | "f" | "t", characters collected]
+    inline: list = []
+    in_is = [False]
+
+    kinds: dict = {}         # tag as expat gives it -> local name if it matters here, else ""
+
+    def kind(tag):
+        k = kinds.get(tag)
+        if k is None:
+            k = tag[tag.rfind(" ") + 1:]
+            k = k if k in ("c", "v", "f", "is", "t") else ""
+            if len(kinds) < 10_000:  # foreign tags may be many distinct names: keep the cache small
+                kinds[tag] = k
+        return k
+
+    depth = [0]
+
+    def start(tag, attrs):
+        depth[0] += 1
+        if depth[0] > _MAX_DEPTH:
+            raise _Stop(_too_deep(name, member))
+        local = kinds.get(tag)
+        if local is None:
+            local = kind(tag)
+        if not local:
+            return
+        if local == "c":
+            cell[0], cell[1], cell[2], cell[3] = attrs.get("r", ""), attrs.get("t", "n"), None, None
+            in_is[0] = False
+        elif cell[0] is None:
+            return
+        elif local == "v" or local == "f":
+            state[0], state[1] = local, 0
+            buf.clear()
+        elif local == "is":
+            in_is[0] = True
+            inline.clear()
+            state[1] = 0
+        elif local == "t" and in_is[0]:
+            state[0] = "t"
+
+    def chars(text):
+        what = state[0]
+        if what is None or state[1] >= cap:
+            return
+        (inline if what == "t" else buf).append(text)
+        state[1] += len(text)
+
+    def end(tag):
+        depth[0] -= 1
+        local = kinds.get(tag)
+        if local is None:
+            local = kind(tag)
+        if not local:
+            return
+        if local == "c":
+            _done()
+        elif cell[0] is None:
+            return
+        elif local == "v" or local == "f":
+            if state[0] == local:
+                # an empty <v></v> is no value (openpyxl writes one for a formula never calculated)
+                cell[2 if local == "v" else 3] = ("".join(buf) or None) if local == "v" else "".join(buf)
+                state[0] = None
+        elif local == "t":
+            if state[0] == "t":
+                state[0] = None
+        elif local == "is" and in_is[0]:
+            cell[2] = "".join(inline)[:cap]
+            in_is[0] = False
+
+    def _done():
+        ref, t, v, f = cell
+        cell[0] = None
+        state[0] = None
+        if v is None and f is None or not ref:
+            return
+        letters = ref.rstrip("0123456789")
+        digits = ref[len(letters):]
+        col = col_of.get(letters)
+        if col is None:
+            col = _col_index(letters) if 1 <= len(letters) <= 3 and letters.isalpha() and letters.isupper() else 0
+            if col and col <= max_col:
+                col_of[letters] = col
+        if not col or not digits or len(digits) > 7:
+            return
+        row = int(digits)
+        if col > max_col or row > max_row:
+            raise _Stop(DataError(
+                f"Sheet '{_short(sheet_name)}' has a value in cell {ref}, beyond the limits of {max_col:,} "
+                f"columns and {limits.MAX_ROWS:,} rows. Delete what lies outside the table (or save the table "
+                f"alone as CSV).",
+                f"工作表“{_short(sheet_name)}”的单元格 {ref} 有内容，超出 {max_col:,} 列、{limits.MAX_ROWS:,} 行的上限。"
+                f"请删除表格以外的内容（或将表格单独另存为 CSV）。", file=name))
+        if v is None:  # a formula Excel never calculated: name it rather than read it as empty
+            text = f"formula ={_short(f, 60)} (not calculated: open and save the file in Excel)"
+        elif t == "s":
+            try:
+                text = strings[int(v)]
+            except (ValueError, IndexError):
+                text = ""
+        elif t == "b":
+            text = "TRUE" if v == "1" else "FALSE"
+        else:  # n, str, inlineStr, e (errors such as #N/A keep their text)
+            text = v
+        out_r.append(row)
+        out_c.append(col)
+        out_t.append(text)
+        if len(out_t) > max_cells:
+            raise _Stop(_limit_error(name, "cells", f"more than {max_cells:,}"))
+
+    _expat(stream, name, member, start, end, chars)
+    return out_r, out_c, out_t
 
 
 def _read_xlsx(raw: bytes, name, sheet) -> pd.DataFrame:
@@ -399,45 +597,50 @@ def _read_xlsx(raw: bytes, name, sheet) -> pd.DataFrame:
 
     A streaming reader of the sheet's XML: only the cells present are read, so a sparse sheet with a
     value in XFD1048576 costs what its two cells cost (and is refused by the limits), not 17 billion
-    padded cells.
+    padded cells; the table is padded to the header's width only after its cell count is checked.
     """
     zf = _check_unpacked(raw, name)
     sheets = _sheets(zf, name)
     names = [s for s, _ in sheets]
     if sheet and sheet not in names:
-        raise DataError(f"No sheet named '{sheet}'.", f"没有名为“{sheet}”的工作表。", file=name)
+        raise DataError(f"No sheet named '{_short(sheet)}'.", f"没有名为“{_short(sheet)}”的工作表。", file=name)
     strings = _shared_strings(zf, name)
     for sn, member in sheets:
         if sheet and sn != sheet:
             continue
-        cells = _sheet_cells(zf, member, strings, name, sn)
-        if not cells:
+        r_list, c_list, texts = _sheet_cells(zf, member, strings, name, sn)
+        if not texts:
             continue
-        order = sorted(cells)
+        rr = np.asarray(r_list, dtype=np.int64)
+        cc = np.asarray(c_list, dtype=np.int64)
+        tt = np.empty(len(texts), dtype=object)
+        tt[:] = texts
+        order = np.unique(rr)
         # skip title rows (merged headers): the header is the first row containing 'region'/地区
         for hr in order[:20]:
-            hdr = cells[hr]
-            texts = {c: unicodedata.normalize("NFKC", str(v)).strip() for c, v in hdr.items()}
-            if not any(v.casefold() in _REGION_HEADERS for v in texts.values()):
+            at = np.flatnonzero(rr == hr)
+            hdr = {int(cc[i]): unicodedata.normalize("NFKC", str(tt[i])).strip() for i in at}
+            if not any(v.casefold() in _REGION_HEADERS for v in hdr.values()):
                 continue
-            width = max(c for c, v in texts.items() if v)
-            header = [texts.get(c, "") for c in range(1, width + 1)]
-            body, rownums = [], []
-            for r in order:
-                if r <= hr:
-                    continue
-                vals = cells[r]
-                row = [str(vals.get(c, "")) for c in range(1, width + 1)]
-                if any(x.strip() for x in row):
-                    body.append(row)
-                    rownums.append(r)
-            if len(body) > limits.MAX_ROWS:
-                raise _limit_error(name, "rows", len(body))
-            df = pd.DataFrame(body, columns=header, dtype=object) if body else pd.DataFrame(columns=header)
+            width = max(c for c, v in hdr.items() if v)
+            header = [hdr.get(c, "") for c in range(1, width + 1)]
+            sel = (rr > hr) & (cc <= width)
+            sel[sel] = [bool(str(x).strip()) for x in tt[sel]]  # blank cells do not make a row
+            body_rows = np.unique(rr[sel])
+            # the body is padded to the header's width: count the padded cells before building them
+            # (a header reaching column 1,000 over a million one-cell rows is a billion cells)
+            if len(body_rows) > limits.MAX_ROWS:
+                raise _limit_error(name, "rows", len(body_rows))
+            if len(body_rows) * width > limits.MAX_CELLS:
+                raise _limit_error(name, "cells", len(body_rows) * width)
+            grid = np.full((len(body_rows), width), "", dtype=object)
+            keep = (rr > hr) & (cc <= width) & np.isin(rr, body_rows)
+            grid[np.searchsorted(body_rows, rr[keep]), cc[keep] - 1] = tt[keep]
+            df = pd.DataFrame(grid, columns=header, dtype=object) if len(body_rows) else pd.DataFrame(columns=header)
             df = df.astype(str)
             df.attrs["sheet"] = sn
-            df.attrs["header_row"] = hr
-            df.attrs["rows"] = rownums
+            df.attrs["header_row"] = int(hr)
+            df.attrs["rows"] = [int(r) for r in body_rows]
             return df
     raise DataError("No sheet has a header row with a 'region' (地区) column.",
                     "没有工作表含有带“region”（地区）列的表头行。", file=name)
@@ -514,12 +717,13 @@ class Dataset:
         long = long.copy()
         long["year"] = long["year"].astype(int)
         long["value"] = long["value"].astype(float)
+        # pd.unique keeps the order of first appearance (and is C speed, unlike dict.fromkeys of a Series)
         if regions is None:
-            regions = tuple(dict.fromkeys(long["region"]))
+            regions = tuple(pd.unique(long["region"].to_numpy(dtype=object)))
         object.__setattr__(self, "_long", long)
         object.__setattr__(self, "_regions", tuple(regions))
-        object.__setattr__(self, "_years", tuple(sorted(set(long["year"]))))
-        object.__setattr__(self, "_indicators", tuple(dict.fromkeys(long["indicator"])))
+        object.__setattr__(self, "_years", tuple(int(y) for y in sorted(pd.unique(long["year"].to_numpy()))))
+        object.__setattr__(self, "_indicators", tuple(pd.unique(long["indicator"].to_numpy(dtype=object))))
         object.__setattr__(self, "_info", None if region_info is None else region_info.copy())
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "name_map", tuple(name_map))
@@ -649,6 +853,26 @@ class Dataset:
 # ============================================================================================
 # loading
 # ============================================================================================
+def _nfkc_column(series: pd.Series) -> pd.Series:
+    """``NFKC(str(v)).strip()`` of every cell, computed once per distinct value (C-speed factorize)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    norm = np.array([unicodedata.normalize("NFKC", str(u)).strip() for u in uniques], dtype=object)
+    return pd.Series(norm[codes] if len(norm) else np.array([], dtype=object), index=series.index, dtype="str")
+
+
+def _obj(values) -> pd.Series:
+    """A column of Python strings kept as objects while the table is assembled (turning 1.5 million
+    of them into Arrow strings and back costs seconds; the final table converts once)."""
+    return pd.Series(values, dtype=object)
+
+
+def _first_rows(series: pd.Series) -> np.ndarray:
+    """Positions of the first occurrence of each distinct value, in order."""
+    codes, _ = pd.factorize(series, use_na_sentinel=False)
+    _, first = np.unique(codes, return_index=True)
+    return np.sort(first)
+
+
 def _short(text, n: int = 40) -> str:
     t = str(text)
     return t if len(t) <= n else t[: n - 1] + "…"
@@ -658,8 +882,12 @@ def _parse_values(series: pd.Series, name, rows, column, decimal: str, errors: l
     """Numbers of a column: a vectorised path for plain numbers, :func:`parse_number` for the rest.
 
     Cells holding an Excel error value are appended to ``errors`` as (row, column, text)."""
-    text = pd.Series([("" if v is None else str(v)).strip() for v in series.tolist()], index=series.index,
-                     dtype=object)
+    if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(series.dtype):
+        # the readers' string columns (Arrow-backed): strip and match in Arrow, not element by element
+        text = series.fillna("").str.strip()
+    else:  # a DataFrame given by the caller: any objects
+        text = pd.Series([("" if v is None else str(v)).strip() for v in series.tolist()], index=series.index,
+                         dtype="str")
     # ASCII digits only here ('\d' would take full-width digits, which pandas cannot parse; the
     # slow path reads them through NFKC)
     plain = text.str.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?") if decimal == "." else \
@@ -668,7 +896,7 @@ def _parse_values(series: pd.Series, name, rows, column, decimal: str, errors: l
     if plain.any():
         out[plain.to_numpy()] = pd.to_numeric(text[plain], errors="coerce").to_numpy(float)
     rest = np.flatnonzero(~plain.to_numpy())
-    vals = text.to_numpy()
+    vals = text.to_numpy(dtype=object)
     for i in rest:
         v = vals[i]
         try:
@@ -678,6 +906,14 @@ def _parse_values(series: pd.Series, name, rows, column, decimal: str, errors: l
         else:
             if unicodedata.normalize("NFKC", v).strip().casefold() in EXCEL_ERRORS:
                 errors.append((int(rows[i]), column, unicodedata.normalize("NFKC", v).strip()))
+    huge = np.isfinite(out) & (np.abs(out) > limits.MAX_ABS_VALUE)
+    if huge.any():
+        i = int(np.flatnonzero(huge)[0])
+        raise DataError(
+            f"'{_short(vals[i])}' is larger than {limits.MAX_ABS_VALUE:g} in size (the limit). Write the column in "
+            f"larger units (e.g. 亿 or billions).",
+            f"“{_short(vals[i])}”的绝对值超过 {limits.MAX_ABS_VALUE:g}（上限）。请改用更大的单位（如亿）填写该列。",
+            file=name, row=int(rows[i]), column=_short(column))
     bad = ~np.isfinite(out) & ~np.isnan(out)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -749,9 +985,10 @@ def _notes_for(name_map, excel_errors, regions, region_info) -> list:
                       f"{shown}{more}.",
                       f"{len(excel_errors)} 个单元格为表格公式错误值，按缺失值读取：{shown_zh}{more}。"))
     if region_info is not None:
-        known = [r for r in region_info.index if r in set(regions)]
+        present = set(regions)
+        known = [r for r in region_info.index if r in present]
         if known and len(known) >= len(region_info) / 2 and len(known) < len(region_info):
-            lack = [r for r in region_info.index if r not in set(regions)]
+            lack = [r for r in region_info.index if r not in present]
             notes.append((f"{len(lack)} region(s) of the reference list are not in the data: {', '.join(map(str, lack))}.",
                           f"参考名单中有 {len(lack)} 个地区不在数据中：{'、'.join(map(str, lack))}。"))
     return notes
@@ -813,14 +1050,15 @@ def load_data(source, framework=None, *, name=None, region_info: pd.DataFrame | 
                         f"列“{_short(dup_cols[0])}”出现了不止一次。", file=name, column=_short(dup_cols[0]))
     icol, vcol = _find(cols, _IND_HEADERS), _find(cols, _VAL_HEADERS)
     # note rows (the template's English names and units) start with '#'
-    regions_raw = df[rcol].map(lambda v: unicodedata.normalize("NFKC", str(v)).strip())
+    regions_raw = _nfkc_column(df[rcol])
     keep = ~regions_raw.str.startswith("#").to_numpy()
     if not keep.all():
         df, regions_raw, rows = df.loc[keep].reset_index(drop=True), regions_raw[keep].reset_index(drop=True), rows[keep]
     if len(df) == 0:
         raise DataError("The table has no data rows.", "表格没有数据行。", file=name)
-    years_raw = df[ycol].map(lambda v: unicodedata.normalize("NFKC", str(v)).strip())
-    for v, row in zip(regions_raw, rows):
+    years_raw = _nfkc_column(df[ycol])
+    for i in _first_rows(regions_raw):  # one check per distinct name (a county file repeats each 500 times)
+        v, row = regions_raw.iat[i], rows[i]
         if not v or v.casefold() in MISSING_TOKENS:
             raise DataError("Empty region name.", "地区名为空。", file=name, row=int(row), column=_short(rcol))
         if len(v) > limits.MAX_TEXT:
@@ -843,16 +1081,18 @@ def load_data(source, framework=None, *, name=None, region_info: pd.DataFrame | 
         raise _limit_error(name, "regions", n_regions)
     excel_errors: list = []
     if icol is not None and vcol is not None:
-        inds = df[icol].map(lambda v: unicodedata.normalize("NFKC", str(v)).strip())
+        inds = _nfkc_column(df[icol])
         vals = _parse_values(df[vcol], name, rows, vcol, decimal, excel_errors)
         extras = [c for c in cols if c not in (rcol, ycol, icol, vcol)]
-        long = pd.DataFrame({"region": regions, "year": years, "indicator": inds.to_numpy(),
-                             "value": vals, "_row": rows, "_as_written": regions_raw.to_numpy()})
+        long = pd.DataFrame({"region": _obj(regions), "year": years, "indicator": _obj(inds.to_numpy(dtype=object)),
+                             "value": vals, "_row": rows, "_as_written": _obj(regions_raw.to_numpy(dtype=object))})
         for c in extras:
             long[c] = df[c].to_numpy()
         if framework is not None:
             resolved = {}
-            for v, row in zip(long["indicator"], rows):
+            ind_col = long["indicator"]
+            for i in _first_rows(ind_col):
+                v, row = ind_col.iat[i], rows[i]
                 if v not in resolved:
                     try:
                         resolved[v] = framework.resolve(v)
@@ -899,15 +1139,16 @@ def load_data(source, framework=None, *, name=None, region_info: pd.DataFrame | 
                             f"列“{_short(both[0])}”与“{_short(both[1])}”是同一指标 {twice[0]}。", file=name,
                             column=_short(both[1]))
         extras = [c for c in cols if c not in (rcol, ycol) and c not in ids]
-        parts = []
-        for c in value_cols:
-            part = pd.DataFrame({"region": regions, "year": years, "indicator": ids[c],
-                                 "value": _parse_values(df[c], name, rows, c, decimal, excel_errors), "_row": rows,
-                                 "_as_written": regions_raw.to_numpy()})
-            for e in extras:
-                part[e] = df[e].to_numpy()
-            parts.append(part)
-        long = pd.concat(parts, ignore_index=True)
+        # one block of rows per indicator column, in column order (built with tile/repeat: one frame,
+        # not one per column)
+        k = len(value_cols)
+        vals = np.concatenate([_parse_values(df[c], name, rows, c, decimal, excel_errors) for c in value_cols])
+        long = pd.DataFrame({"region": _obj(np.tile(regions, k)), "year": np.tile(years, k),
+                             "indicator": _obj(np.repeat(np.array([ids[c] for c in value_cols], dtype=object), len(df))),
+                             "value": vals, "_row": np.tile(rows, k),
+                             "_as_written": _obj(np.tile(regions_raw.to_numpy(dtype=object), k))})
+        for e in extras:
+            long[e] = np.tile(df[e].to_numpy(dtype=object), k)
     n_ind = long["indicator"].nunique()
     if n_regions * n_ind * len(set(years)) > limits.MAX_VALUES:
         raise _limit_error(name, "values", n_regions * n_ind * len(set(years)))
@@ -921,8 +1162,9 @@ def load_data(source, framework=None, *, name=None, region_info: pd.DataFrame | 
             f"每个地区、年份、指标只保留一行。", file=name, row=int(first["_row"]), column=_short(rcol))
     long = long.drop(columns=["_row", "_as_written"])
     if framework is not None:
-        have = set(long["indicator"])
-        unknown = [i for i in dict.fromkeys(long["indicator"]) if i not in framework.ids]
+        distinct = pd.unique(long["indicator"].to_numpy(dtype=object))
+        have = set(distinct)
+        unknown = [i for i in distinct if i not in framework.ids]
         if unknown:
             raise DataError(f"Unknown indicator '{_short(unknown[0])}'.", f"未知指标“{_short(unknown[0])}”。", file=name)
         nonleaf = [i for i in have if not framework.is_leaf(i)]
@@ -934,16 +1176,17 @@ def load_data(source, framework=None, *, name=None, region_info: pd.DataFrame | 
         if lacking:
             raise DataError(f"Indicator(s) {', '.join(lacking)} of the framework have no data column.",
                             f"框架中的指标 {'、'.join(lacking)} 没有数据。", file=name)
-        order = {k: i for i, k in enumerate(framework.leaves)}
-        long = long.sort_values("indicator", key=lambda s: s.map(order), kind="stable")
+        order = pd.Index(list(framework.leaves)).get_indexer(long["indicator"].to_numpy(dtype=object))
+        long = long.iloc[np.argsort(order, kind="stable")]
     if "provenance" not in long.columns:
         long["provenance"] = "uploaded"
     # A region-year with no row for some indicator is a missing value, not an error: it is kept
     # as NaN in the matrices and listed by coverage(), so nothing is dropped silently.
-    regs = tuple(dict.fromkeys(regions))
+    regs = tuple(pd.unique(regions))
     info = None
     if region_info is not None:
-        info = region_info.loc[[r for r in region_info.index if r in set(regs)]]
+        present = set(regs)
+        info = region_info.loc[[r for r in region_info.index if r in present]]
         extra = [r for r in regs if r not in region_info.index]
         if extra:
             info = pd.concat([info, pd.DataFrame(index=pd.Index(extra, name=info.index.name))])

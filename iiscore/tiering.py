@@ -93,6 +93,8 @@ _REPORT_TIERS = (
 
 _DEFAULT_K = 4
 _DEFAULT_N_INIT = 20
+#: Most k-means restarts one tiering may ask for.
+MAX_N_INIT = 1000
 
 
 # --------------------------------------------------------------------------------------------
@@ -821,7 +823,8 @@ def _tiers(scores, method, k, sizes, features, standardise, seed, composite, n_i
         return _build_result(values, comp, tier, k, method, params)
 
     # k-means
-    n_init = _check_int("n_init", n_init, minimum=1)
+    # each restart is a full k-means: a thousand is far past the point where the best one stops changing
+    n_init = _check_int("n_init", n_init, minimum=1, maximum=MAX_N_INIT)
     cols = _feature_columns(values, comp, features)
     x = values[cols].to_numpy()
     if standardise:

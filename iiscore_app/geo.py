@@ -23,6 +23,7 @@ Islands and the dashed line; regions that the data do not have are drawn grey wi
 from __future__ import annotations
 
 import functools
+import html as _html
 import io
 import json
 import math
@@ -287,8 +288,9 @@ def _tips(row: dict | None, lang: str) -> dict:
     est = row["est"]
     if est:
         est = ("estimated share " if lang == "en" else "估算占比 ") + f"{est}%"
-    return {"score": f"{float(row['value']):.1f}", "rank": _fmt_rank(row["rank"]), "tier": row["tier_label"] or "–",
-            "est": est}
+    # deck.gl puts these into its tooltip's HTML as they are: escaped here
+    return {"score": f"{float(row['value']):.1f}", "rank": _fmt_rank(row["rank"]),
+            "tier": _html.escape(str(row["tier_label"])) if row["tier_label"] else "–", "est": est}
 
 
 def deck_features(geo: dict, table: pd.DataFrame, mode: str, lang: str, info: pd.DataFrame | None) -> dict:
@@ -310,7 +312,7 @@ def deck_features(geo: dict, table: pd.DataFrame, mode: str, lang: str, info: pd
         name = _feature_name(p, lang)
         if p.get("kind") == "islands" and r is not None:
             name = f"{name} ({rows[r]['name']})" if lang == "en" else f"{name}（{rows[r]['name']}）"
-        props = {"name": name, **_tips(rows[r] if has else None, lang),
+        props = {"name": _html.escape(str(name)), **_tips(rows[r] if has else None, lang),
                  "fill": list(fill[r] if has else NO_DATA) + [230],
                  "line": list(ISLAND_LINE if p.get("kind") == "islands" else BORDER) + [255]}
         out.append({"type": "Feature", "properties": props, "geometry": f["geometry"]})
@@ -488,7 +490,8 @@ def legend_html(table: pd.DataFrame, mode: str, lang: str, title: str = "", any_
     check_choice("mode", mode, MODES)
     nd = _no_data(lang)
     sw = "display:inline-block;width:18px;height:14px;vertical-align:-2px;margin-right:4px;border:1px solid #999"
-    head = f"<div style='font-size:0.85rem;margin-bottom:2px'>{title}</div>" if title else ""
+    # the title names a node of the framework, which may be an upload's: escaped (it is HTML)
+    head = f"<div style='font-size:0.85rem;margin-bottom:2px'>{_html.escape(str(title))}</div>" if title else ""
     nodata = (f"<span style='margin-left:12px;white-space:nowrap'><span style='{sw};background:{hexcolour(NO_DATA)}'>"
               f"</span>{nd}</span>") if any_no_data else ""
     if mode == "tier":
@@ -498,7 +501,7 @@ def legend_html(table: pd.DataFrame, mode: str, lang: str, title: str = "", any_
         counts = tiers.value_counts()
         parts = []
         for i in range(1, k + 1):
-            lab = labels.get(i, str(i))
+            lab = _html.escape(str(labels.get(i, str(i))))
             parts.append(f"<span style='margin-right:12px;white-space:nowrap'><span style='{sw};"
                          f"background:{hexcolour(tier_colour(i, k))}'></span>{lab} ({int(counts.get(i, 0))})</span>")
         return f"<div style='font-size:0.9rem;line-height:1.9'>{head}{''.join(parts)}{nodata}</div>"

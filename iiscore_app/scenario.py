@@ -825,8 +825,10 @@ def from_query(params: dict, context: Context, ds=None, framework=None) -> tuple
     known = {"s", "preset", "lang"}
     extra = [k for k in params if k not in known]
     if extra:
-        notices.append(Notice(f"Ignored unknown link parameter(s): {', '.join(sorted(extra)[:6])}.",
-                              f"已忽略链接中的未知参数：{'、'.join(sorted(extra)[:6])}。"))
+        # each name cut short: a link can carry a parameter name of any length (issue 17)
+        names = [_short(k, 40) for k in sorted(extra)[:6]] + (["…"] if len(extra) > 6 else [])
+        notices.append(Notice(f"Ignored unknown link parameter(s): {', '.join(names)}.",
+                              f"已忽略链接中的未知参数：{'、'.join(names)}。"))
     return scn, notices
 
 
@@ -905,9 +907,11 @@ def tiers_for(result, scn: Scenario):
     from iiscore import tiering
 
     fw = result.spec.framework
-    table = result.scores[[fw.root, *fw.pillars]]
-    cols = [fw.root, *fw.pillars] if scn.tier_method == "kmeans" and scn.tier_features != "composite" else [fw.root]
-    table = table[np.isfinite(table[cols].to_numpy(float)).all(axis=1)]
+    # only what the method reads: a region missing one pillar's score (too few of its indicators)
+    # made every page fail to compute, although sizes, breaks and thresholds read the composite alone
+    pillars = list(fw.pillars) if scn.tier_method == "kmeans" and scn.tier_features == "composite+pillars" else []
+    table = result.scores[[fw.root, *pillars]]
+    table = table[np.isfinite(table.to_numpy(float)).all(axis=1)]
     if table.empty:
         _nothing_to_tier(result, scn)
     kw = dict(method=scn.tier_method, seed=scn.tier_seed, features=scn.tier_features,

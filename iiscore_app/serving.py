@@ -263,7 +263,11 @@ def stop_page(exc: IIScoreError) -> None:
     """Show the problem on the page in both languages and stop the script (nothing else is drawn)."""
     import streamlit as st
 
-    st.error(failure_text(exc, "zh", full_path=False) + "\n\n" + failure_text(exc, "en", full_path=False))
+    from . import safe
+
+    # the loaders quote the file (cells, headers): plain text, never Markdown
+    st.error(safe.md(failure_text(exc, "zh", full_path=False), 2 * safe.MAX_TEXT) + "\n\n"
+             + safe.md(failure_text(exc, "en", full_path=False), 2 * safe.MAX_TEXT))
     st.stop()
 
 

@@ -21,10 +21,10 @@ import iiscore
 from iiscore_app import navigation
 from iiscore_app import presets as P
 from iiscore_app import scenario as S
-from iiscore.errors import IIScoreError
+from iiscore.errors import DataError, IIScoreError
 from iiscore_app.i18n import t
 
-from . import serving
+from . import cache, serving
 
 
 # -- session keys (the only place they are named) ---------------------------------------------
@@ -86,14 +86,26 @@ def _default_bundle(settings: tuple) -> Bundle | IIScoreError:
     return Bundle(s.key, s.ds, s.fw, s.context, s.label, builtin=s.builtin)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+def _release_upload(bundle_key: str) -> None:
+    """The last session holding an upload ended: its cached results go too."""
+    cache.purge(bundle_key)
+
+
+@cache.cache_live(max_entries=256, release=_release_upload)
 def _upload_bundle(key: str, data_name: str, fw_name: str | None, _data: bytes, _fw: bytes | None,
                    decimal: str = ".") -> Bundle:
+    """An upload's Bundle, shared by the sessions that hold it (``key``, :func:`upload_key` of the
+    files and the decimal mark, and the names are its identity) and freed, with its cached results,
+    when the last of them ends. Refused when the server's live uploads already hold
+    ``IISCORE_UPLOADS_MB``."""
+    return _load_upload(key, data_name, fw_name, _data, _fw, decimal)
+
+
+def _load_upload(key: str, data_name: str, fw_name: str | None, _data: bytes, _fw: bytes | None,
+                 decimal: str = ".") -> Bundle:
     """Read an upload exactly as the command line reads the same file (``decimal`` as chosen in the
     form, never guessed), check it against the default data (:func:`views.data.check_upload`) and
-    give its unchanged cells their provenance back (:func:`views.data.keep_provenance`).
-
-    ``key`` is :func:`upload_key` of the files and the decimal mark: the cache identity."""
+    give its unchanged cells their provenance back (:func:`views.data.keep_provenance`)."""
     import io
 
     from iiscore.datasets import load_regions
@@ -144,7 +156,11 @@ def _upload_args(data: bytes, data_name: str, fw: bytes | None, fw_name: str | N
 
 
 def _bundle_of(up: dict) -> Bundle:
-    return _upload_bundle(up["key"], up["data_name"], up["fw_name"], up["data"], up["fw"], up.get("decimal", "."))
+    """The upload's Bundle, held by the session (and the files, to load it again after the cache let it go)."""
+    if isinstance(up.get("bundle"), Bundle):
+        return up["bundle"]
+    up["bundle"] = _held_upload(up["key"], up["data_name"], up["fw_name"], up["data"], up["fw"], up.get("decimal", "."))
+    return up["bundle"]
 
 
 def load_upload(data: bytes, data_name: str, fw: bytes | None = None, fw_name: str | None = None,
@@ -259,6 +275,19 @@ def reference_eval(ev: "Eval") -> "Eval | None":
         tier_features=scn.tier_features, tier_standardise=scn.tier_standardise, tier_seed=scn.tier_seed,
         tier_sizes=sizes)
     return Eval(rs, ref)
+
+
+def _held_upload(key, data_name, fw_name, data, fw, decimal=".") -> Bundle:
+    """:func:`_upload_bundle`, with the server's upload budget as a user-facing error."""
+    try:
+        return _upload_bundle(key, data_name, fw_name, data, fw, decimal)
+    except cache.Busy as busy:
+        mb = cache.MAX_LIVE_BYTES // 2**20
+        raise DataError(f"The server is holding {mb} MB of other users' uploads right now (this file needs about "
+                        f"{busy.need // 2**20 + 1} MB once loaded). Try again in a few minutes, or ask the operator to "
+                        f"raise IISCORE_UPLOADS_MB.",
+                        f"服务器当前已保存其他用户上传的 {mb} MB 数据（此文件载入后约需 {busy.need // 2**20 + 1} MB）。"
+                        f"请几分钟后再试，或请管理员调高 IISCORE_UPLOADS_MB。", file=data_name) from None
 
 
 @st.cache_resource(show_spinner=False)
@@ -575,17 +604,22 @@ def goal_for(scn: S.Scenario):
 
 
 # -- cached computations ---------------------------------------------------------------------------
-@st.cache_resource(show_spinner=False, max_entries=256)
+# Every computation below is kept in one pool shared by all sessions (iiscore_app/cache.py): keyed
+# on the data set's content key (``bkey``: the upload's SHA-256, the served file's hash, or the
+# built-in id) and what the result reads (compute key, tier key, ...); at most ``max_entries`` per
+# function and IISCORE_CACHE_MB (default 512 MB) in all, measured in bytes; an upload's entries are
+# purged when its last session ends. ``copy=True`` hands each caller its own copy (tables, charts).
+@cache.cache_bytes(max_entries=256)
 def _result(bkey: str, ckey: tuple, edits: bool, _b: Bundle, _scn: S.Scenario):
     return S.result_for(_scn, _b.ds, _b.fw, edits=edits)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@cache.cache_bytes(max_entries=256)
 def _tiers(bkey: str, ckey: tuple, tkey: tuple, edits: bool, _b: Bundle, _scn: S.Scenario):
     return S.tiers_for(_result(bkey, ckey, edits, _b, _scn), _scn)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@cache.cache_bytes(max_entries=256)
 def _scenario_tiers(bkey: str, ckey: tuple, tkey: tuple, _b: Bundle, _scn: S.Scenario):
     # with edits: the unedited tiering moved by the simulator's crossing rule (bars held by unedited
     # regions), so that every page shows one tier per region (re-clustering would move unedited ones)
@@ -596,18 +630,18 @@ def _scenario_tiers(bkey: str, ckey: tuple, tkey: tuple, _b: Bundle, _scn: S.Sce
                            edited=S.edited_regions(_scn, _b.ds, _b.fw))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@cache.cache_bytes(max_entries=64)
 def _edited(bkey: str, year: int, edits: tuple, _b: Bundle, _scn: S.Scenario):
     return S.edited_dataset(_scn, _b.ds, year, _b.fw)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@cache.cache_bytes(max_entries=64)
 def _prov(bkey: str, year: int, edits: tuple, _b: Bundle, _scn: S.Scenario):
     ds = _edited(bkey, year, edits, _b, _scn)
     return S.provenance_matrix(ds, year, _b.fw.leaves)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@cache.cache_bytes(max_entries=64)
 def _trajectory(bkey: str, ckey: tuple, _b: Bundle, _scn: S.Scenario):
     ds = _edited(bkey, _scn.year, _scn.edits, _b, _scn)
     return S.rank_trajectory(_scn, ds, _b.fw)
@@ -664,13 +698,18 @@ class Eval:
         return reference_eval(self) if self.b.uploaded else None
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@cache.cache_bytes(max_entries=512, copy=True)
 def _view(name: str, bkey: str, ckey: tuple, tkey: tuple, lang: str, extra: tuple, _ev: Eval):
     from . import views
 
     out = getattr(views, name)(_ev, lang, *extra)
     if hasattr(out, "to_dict") and name.endswith("_chart"):
-        return out.to_dict()
+        import altair as alt
+
+        # Altair refuses more than 5,000 rows by default; a chart of every region has 2 per region
+        # (the slope chart of 3,000 counties raised MaxRowsError). The upload limits bound the rows.
+        with alt.data_transformers.disable_max_rows():
+            return out.to_dict()
     return out
 
 
@@ -686,14 +725,14 @@ def map_deck(ev: Eval, colour_by: str, lang: str):
     return views.PrebuiltDeck(text, tip)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@cache.cache_bytes(max_entries=128, copy=True)
 def _map_json(bkey: str, ckey: tuple, tkey: tuple, lang: str, colour_by: str, _ev: Eval):
     from . import views
 
     return views.map_json(_ev, colour_by, lang, geojson())
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@cache.cache_bytes(max_entries=32)
 def _map_png(bkey: str, ckey: tuple, tkey: tuple, lang: str, colour_by: str, kind: str, _ev: Eval) -> bytes:
     from . import views
 
@@ -705,7 +744,7 @@ def map_png(ev: Eval, colour_by: str, lang: str, kind: str) -> bytes:
     return _map_png(ev.b.key, ev.scn.compute_key(), ev.scn.tier_key(), lang, colour_by, kind, ev)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@cache.cache_bytes(max_entries=64)
 def _whatif(bkey: str, ckey: tuple, tkey: tuple, _ev: Eval):
     return S.whatif_for(_ev.scn, _ev.b.ds, _ev.b.fw, tiers=_ev.tiers_unedited.tier)
 
@@ -715,7 +754,7 @@ def whatif(ev: Eval):
     return _whatif(ev.b.key, ev.scn.compute_key(), ev.scn.tier_key(), ev)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@cache.cache_bytes(max_entries=128, copy=True)
 def _levers(bkey: str, ckey: tuple, region: str, _ev: Eval):
     from iiscore import simulate
 

@@ -8,7 +8,10 @@ from iiscore_app import presets as P
 from iiscore_app import scenario as S
 from iiscore_app.i18n import STRINGS, opt, t
 
-from . import state, views
+from . import safe, state, views
+
+#: Link notices shown at once (a link can carry any number of unknown parameters).
+MAX_NOTICES = 12
 
 
 def page_start(page: str):
@@ -22,7 +25,8 @@ def page_start(page: str):
     msg = state.flash()
     if msg:  # a text (success) or (kind, text) with kind "success", "warning" or "error"
         kind, text = msg if isinstance(msg, tuple) else ("success", msg)
-        {"warning": st.warning, "error": st.error}.get(kind, st.success)(text)
+        # flashes name files and scenarios and repeat what was typed: shown as plain text
+        {"warning": st.warning, "error": st.error}.get(kind, st.success)(safe.md(text, safe.MAX_TEXT))
     return scn, lang
 
 
@@ -31,7 +35,12 @@ def show_notices(lang: str) -> None:
     if not notes:
         return
     with st.container(border=True):
-        st.warning(t("notice.link", lang) + "\n\n" + "\n".join(f"- {n.message(lang)}" for n in notes))
+        # a notice repeats what the link said (parameter names and values): plain text, cut short,
+        # never Markdown (an image in a parameter name made the browser fetch it)
+        shown = [f"- {safe.md(n.message(lang), safe.MAX_TEXT)}" for n in notes[:MAX_NOTICES]]
+        if len(notes) > MAX_NOTICES:
+            shown.append(f"- … (+{len(notes) - MAX_NOTICES})")
+        st.warning(t("notice.link", lang) + "\n\n" + "\n".join(shown))
         st.button("OK", key=state.wkey("dismiss_notices"), on_click=state.clear_notices)
 
 
@@ -54,7 +63,7 @@ def compute_or_stop(lang: str):
     """The scenario's evaluation, or a clear message (and the page stops) when it cannot be computed."""
     ev, err = state.evaluate()
     if err is not None:
-        st.error(t("error.compute", lang, msg=error_text(err, lang)))
+        st.error(t("error.compute", lang, msg=safe.md(error_text(err, lang), safe.MAX_TEXT)))
         st.info(t("error.fix", lang))
         if state.bundle().uploaded:  # the defaults of an upload may fail too: the way back to the default data
             st.button(t("d.upload.back", lang), key=state.wkey("error_back"), on_click=state.drop_upload)
@@ -248,7 +257,7 @@ def provenance_banner(ev, lang: str) -> None:
         elif ev.b.uploaded and not any(kinds.values()) and not counts.get("unknown"):
             diff = t("prov.unlabelled", lang)
         key = "prov.banner.upload" if ev.b.uploaded else "prov.banner.served"
-        st.info(t(key, lang, name=ev.b.label, year=ev.scn.year, total=counts["total"], parts=sep.join(parts),
+        st.info(t(key, lang, name=safe.md(ev.b.label, safe.MAX_NAME), year=ev.scn.year, total=counts["total"], parts=sep.join(parts),
                   diff=diff))
         return
     st.info(t("prov.banner", lang, year=ev.scn.year, total=counts["total"], scenario=scenario, **kinds))

@@ -8,7 +8,7 @@ import streamlit as st
 from iiscore import sensitivity
 from iiscore.errors import IIScoreError
 from iiscore.weights import ahp
-from iiscore_app import state, ui, views
+from iiscore_app import safe, state, ui, views
 from iiscore_app.i18n import t
 
 scn, lang = ui.page_start("weights")
@@ -20,7 +20,7 @@ PILLAR_RANGE, LEAF_RANGE = (0.0, 60.0), (0.0, 100.0)
 
 def _label(node: str, shares, local) -> str:
     """The slider's label: the node's name, then (grey) its share of the composite."""
-    name = fw0.name(node, lang)
+    name = safe.md(fw0.name(node, lang), safe.MAX_NAME)
     if shares is None:
         return name
     if fw0.is_leaf(node):
@@ -33,7 +33,7 @@ def _label(node: str, shares, local) -> str:
 def _wide_note(node: str, lo: float, hi: float):
     v = float(state.scenario().weight_map.get(node, fw0.node(node).weight))
     if views.weight_slider_range(v, lo, hi)[2]:
-        st.caption(t("w.wide", lang, name=fw0.name(node, lang), value=v, lo=lo, hi=hi))
+        st.caption(safe.t("w.wide", lang, name=fw0.name(node, lang), value=v, lo=lo, hi=hi))
 
 
 def _total(nodes) -> float:
@@ -57,7 +57,7 @@ with left:
         kids = fw0.children(p)
         if not kids or fw0.is_leaf(p):
             continue
-        with st.expander(t("w.indicators", lang, pillar=fw0.name(p, lang))):
+        with st.expander(safe.t("w.indicators", lang, pillar=fw0.name(p, lang))):
             for leaf in kids:
                 state.weight_slider(leaf, _label(leaf, shares, local), *LEAF_RANGE, 1.0, keep_total=keep,
                                     help=t("w.slider.help", lang))
@@ -79,99 +79,109 @@ st.caption(t("w.ahp.caption", lang))
 with st.expander(t("w.ahp.glossary", lang)):
     st.markdown(t("w.ahp.glossary.body", lang))
 groups = [g for g in fw0.aggregates if len(fw0.children(g)) >= 2]
-parent = st.selectbox(t("w.ahp.parent", lang), groups, key=state.wkey("ahp_parent"),
-                      format_func=lambda g: fw0.name(g, lang))
-kids = list(fw0.children(parent))
-labels = [fw0.name(k, lang) for k in kids]
-if len(set(labels)) < len(labels):  # names must tell the items apart in the table and in messages
-    labels = [f"{name} ({k})" for name, k in zip(labels, kids)]
-store = state.ahp_matrices()  # parent -> {"judged": the user's judgements (upper triangle, as typed), "version"}
-entry = store.get(parent)
-if not isinstance(entry, dict) or list(entry["judged"].index) != kids:  # new, or another framework's
-    entry = store[parent] = {"judged": pd.DataFrame("1", index=kids, columns=kids), "version": 0}
-# a keyed fixed-size editor keeps its identity while its values change (Streamlit 1.67), so the
-# lower triangle can show the reciprocals of what is typed above the diagonal; the version starts a
-# fresh editor when the judgements are replaced (the suggested revisions), which would otherwise
-# be overwritten by the cells typed earlier
-ekey = state.wkey(f"ahp_editor.{parent}.{lang}.{state.generation()}.{entry['version']}")
-shown = views.ahp_shown(entry["judged"], labels)
-edited = st.data_editor(shown, key=ekey, width="stretch")
-entry["judged"], changed = views.ahp_fold(entry["judged"], shown, edited)
-if changed:
-    st.rerun()  # redraw with the reciprocals
-
-
-def _revise(parent, plan):
-    e = state.ahp_matrices()[parent]
-    e["judged"] = views.ahp_revised(e["judged"], plan)
-    e["version"] += 1
-
-
-def _apply_ahp(w, total, cr, consistent, group):
-    cur = state.scenario().weight_map
-    for k, v in w.items():
-        cur[k] = round(float(v) * total, 4)
-    state.update(weights=cur)
-    if consistent:
-        state.flash(t("w.ahp.applied", state.lang(), group=group, cr=cr))
-    else:
-        state.flash(("warning", t("w.ahp.applied.bad", state.lang(), group=group, cr=cr)))
-
-
-digest = hashlib.sha1(entry["judged"].to_json().encode()).hexdigest()[:10]  # these judgements
-try:  # the engine builds the reciprocal matrix and refuses judgements off Saaty's scale, naming the pair
-    full = ahp.reciprocal_matrix(entry["judged"], labels=labels, name=fw0.name(parent, lang))
-    mat = pd.DataFrame(full.to_numpy(), index=kids, columns=kids)
-    res = ahp.ahp_priorities(mat, name=parent, warn_inconsistent=False)
-except IIScoreError as exc:
-    st.error(exc.zh if lang == "zh" else exc.en)
+if not groups:  # a flat framework of one leaf (or only-children) has no judgement to make
+    st.caption(t("w.ahp.none", lang))
 else:
-    c1, c2 = st.columns([3, 2])
-    with c1:
-        st.markdown(t("w.ahp.cr", lang, cr=res.cr, lam=res.lambda_max, ci=res.ci, ri=res.ri),
-                    help=t("w.ahp.cr.help", lang))
-        if res.consistent:
-            st.success(t("w.ahp.ok", lang, cr=res.cr))
+    parent = st.selectbox(t("w.ahp.parent", lang), groups, key=state.wkey("ahp_parent"),
+                          format_func=lambda g: fw0.name(g, lang))
+    kids = list(fw0.children(parent))
+    labels = [fw0.name(k, lang) for k in kids]
+    if len(set(labels)) < len(labels):  # names must tell the items apart in the table and in messages
+        labels = [f"{name} ({k})" for name, k in zip(labels, kids)]
+    store = state.ahp_matrices()  # parent -> {"judged": the user's judgements (upper triangle, as typed), "version"}
+    entry = store.get(parent)
+    if not isinstance(entry, dict) or list(entry["judged"].index) != kids:  # new, or another framework's
+        entry = store[parent] = {"judged": pd.DataFrame("1", index=kids, columns=kids), "version": 0}
+    # a keyed fixed-size editor keeps its identity while its values change (Streamlit 1.67), so the
+    # lower triangle can show the reciprocals of what is typed above the diagonal; the version starts a
+    # fresh editor when the judgements are replaced (the suggested revisions), which would otherwise
+    # be overwritten by the cells typed earlier
+    ekey = state.wkey(f"ahp_editor.{parent}.{lang}.{state.generation()}.{entry['version']}")
+    shown = views.ahp_shown(entry["judged"], labels)
+    edited = st.data_editor(shown, key=ekey, width="stretch")
+    entry["judged"], changed = views.ahp_fold(entry["judged"], shown, edited)
+    if changed:
+        st.rerun()  # redraw with the reciprocals
+
+
+    def _revise(parent, plan):
+        e = state.ahp_matrices()[parent]
+        e["judged"] = views.ahp_revised(e["judged"], plan)
+        e["version"] += 1
+
+
+    def _apply_ahp(w, total, cr, consistent, group):
+        cur = state.scenario().weight_map
+        for k, v in w.items():
+            cur[k] = round(float(v) * total, 4)
+        state.update(weights=cur)
+        if consistent:
+            state.flash(safe.t("w.ahp.applied", state.lang(), group=group, cr=cr))
         else:
-            plan = entry.get("plan")
-            if plan is None or plan[0] != digest:  # once per matrix (15 items take seconds)
-                entry["plan"] = plan = (digest, ahp.revision_plan(mat, threshold=res.threshold, name=parent))
-            plan = plan[1]
-            lines = views.ahp_plan_lines(plan, fw0, lang)
-            end = (t("w.ahp.plan.done", lang, cr=plan.cr_after) if plan.reached
-                   else t("w.ahp.plan.stuck", lang, cr=plan.cr_after))
-            body = [t("w.ahp.bad", lang, cr=res.cr)]
-            if lines:
-                body += [t("w.ahp.plan", lang), "\n".join(lines)]  # a numbered list
-            body.append(end)
-            st.warning("\n\n".join(body))
-            if plan.steps:
-                st.button(t("w.ahp.plan.apply", lang), key=state.wkey("ahp_revise"), on_click=_revise,
-                          args=(parent, plan))
-    with c2:
-        wtab = pd.DataFrame({t("col.node", lang): labels,
-                             t("w.ahp.weights", lang): (res.weights.reindex(kids) * 100).round(2).to_numpy()})
-        st.dataframe(wtab, hide_index=True, key=state.wkey("ahp_weights"))
-        confirmed = res.consistent
-        if not res.consistent:  # an inconsistent matrix is applied only once the user says so
-            confirmed = st.checkbox(t("w.ahp.confirm", lang, cr=res.cr), key=state.wkey(f"ahp_confirm.{parent}.{digest}"),
-                                    help=t("w.ahp.confirm.help", lang))
-        total = sum(fw0.node(k).weight for k in kids)
-        st.button(t("w.ahp.apply", lang), key=state.wkey("ahp_apply"), disabled=not confirmed, type="primary",
-                  on_click=_apply_ahp if confirmed else None,
-                  args=(res.weights.reindex(kids), total, res.cr, res.consistent, fw0.name(parent, lang)))
-        if not confirmed:
-            st.caption(t("w.ahp.confirm.need", lang))
+            state.flash(("warning", safe.t("w.ahp.applied.bad", state.lang(), group=group, cr=cr)))
+
+
+    digest = hashlib.sha1(entry["judged"].to_json().encode()).hexdigest()[:10]  # these judgements
+    try:  # the engine builds the reciprocal matrix and refuses judgements off Saaty's scale, naming the pair
+        full = ahp.reciprocal_matrix(entry["judged"], labels=labels, name=fw0.name(parent, lang))
+        mat = pd.DataFrame(full.to_numpy(), index=kids, columns=kids)
+        res = ahp.ahp_priorities(mat, name=parent, warn_inconsistent=False)
+    except IIScoreError as exc:
+        st.error(safe.md(exc.zh if lang == "zh" else exc.en, safe.MAX_TEXT))
+    else:
+        c1, c2 = st.columns([3, 2])
+        with c1:
+            st.markdown(t("w.ahp.cr", lang, cr=res.cr, lam=res.lambda_max, ci=res.ci, ri=res.ri),
+                        help=t("w.ahp.cr.help", lang))
+            if res.consistent:
+                st.success(t("w.ahp.ok", lang, cr=res.cr))
+            else:
+                plan = entry.get("plan")
+                if plan is None or plan[0] != digest:  # once per matrix (15 items take seconds)
+                    entry["plan"] = plan = (digest, ahp.revision_plan(mat, threshold=res.threshold, name=parent))
+                plan = plan[1]
+                lines = views.ahp_plan_lines(plan, fw0, lang)
+                end = (t("w.ahp.plan.done", lang, cr=plan.cr_after) if plan.reached
+                       else t("w.ahp.plan.stuck", lang, cr=plan.cr_after))
+                body = [t("w.ahp.bad", lang, cr=res.cr)]
+                if lines:
+                    body += [t("w.ahp.plan", lang), "\n".join(lines)]  # a numbered list
+                body.append(end)
+                st.warning("\n\n".join(body))
+                if plan.steps:
+                    st.button(t("w.ahp.plan.apply", lang), key=state.wkey("ahp_revise"), on_click=_revise,
+                              args=(parent, plan))
+        with c2:
+            wtab = pd.DataFrame({t("col.node", lang): labels,
+                                 t("w.ahp.weights", lang): (res.weights.reindex(kids) * 100).round(2).to_numpy()})
+            st.dataframe(wtab, hide_index=True, key=state.wkey("ahp_weights"))
+            confirmed = res.consistent
+            if not res.consistent:  # an inconsistent matrix is applied only once the user says so
+                confirmed = st.checkbox(t("w.ahp.confirm", lang, cr=res.cr), key=state.wkey(f"ahp_confirm.{parent}.{digest}"),
+                                        help=t("w.ahp.confirm.help", lang))
+            total = sum(fw0.node(k).weight for k in kids)
+            st.button(t("w.ahp.apply", lang), key=state.wkey("ahp_apply"), disabled=not confirmed, type="primary",
+                      on_click=_apply_ahp if confirmed else None,
+                      args=(res.weights.reindex(kids), total, res.cr, res.consistent, fw0.name(parent, lang)))
+            if not confirmed:
+                st.caption(t("w.ahp.confirm.need", lang))
+
 
 # -- one-at-a-time sweep ---------------------------------------------------------------------------
 st.divider()
 st.subheader(t("w.oat", lang))
 st.caption(t("w.oat.caption", lang))
-nodes = [nid for nid in fw0.ids if nid != fw0.root]
-state.control(st.selectbox, "oat_node", t("w.oat.node", lang), options=nodes,
-              format_func=lambda nid: fw0.name(nid, lang))
-st.vega_lite_chart(state.view("oat_chart", ev, lang, state.scenario().oat_node), width="stretch",
-                   key=state.wkey("oat_chart"))
+# a node's weight can be swept only against siblings (an only child always weighs 1)
+nodes = [nid for nid in fw0.ids if nid != fw0.root and len(fw0.children(fw0.parent(nid))) >= 2]
+if not nodes:
+    st.caption(t("w.oat.none", lang))
+else:
+    if state.scenario().oat_node not in nodes:
+        state.update(oat_node=nodes[0])
+    state.control(st.selectbox, "oat_node", t("w.oat.node", lang), options=nodes,
+                  format_func=lambda nid: fw0.name(nid, lang))
+    st.vega_lite_chart(state.view("oat_chart", ev, lang, state.scenario().oat_node), width="stretch",
+                       key=state.wkey("oat_chart"))
 
 # -- Monte Carlo -------------------------------------------------------------------------------------
 st.divider()
@@ -200,7 +210,7 @@ if st.button(t("w.mc.run", lang), key=state.wkey("mc_run"), type="primary"):
         mc_store.clear()
         mc_store[mc_key] = mc
     except IIScoreError as exc:
-        st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
+        st.error(safe.t("error.compute", lang, msg=ui.error_text(exc, lang), limit=safe.MAX_TEXT))
     bar.empty()
 mc = mc_store.get(mc_key)
 if mc is None and mc_store:

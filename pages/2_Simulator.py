@@ -5,7 +5,7 @@ from iiscore_app import scenario as S
 from iiscore import simulate
 from iiscore.errors import IIScoreError
 from iiscore_app.i18n import t
-from iiscore_app import brief_ui, state, ui, views
+from iiscore_app import brief_ui, safe, state, ui, views
 
 scn, lang = ui.page_start("simulator")
 st.title(t("sim.title", lang))
@@ -47,7 +47,7 @@ scn = state.scenario()
 table = views.edit_table(ds, fw, scn, region, mode, lang)
 edit_col = t("col.change_pct", lang) if mode == "pct" else t("col.new_value", lang)
 other_col = t("col.new_value", lang) if mode == "pct" else t("col.change_pct", lang)
-st.subheader(t("sim.table", lang, region=rname, year=scn.year))
+st.subheader(safe.t("sim.table", lang, region=rname, year=scn.year))
 st.caption(t("sim.table.caption", lang, col=edit_col, other=other_col))
 st.data_editor(table, key=ekey, hide_index=True, width="stretch", disabled=[c for c in table.columns if c != edit_col],
                column_config={"_id": None, t("col.indicator", lang): st.column_config.TextColumn(pinned=True)},
@@ -67,7 +67,7 @@ ev = ui.compute_or_stop(lang)
 try:
     wi = state.whatif(ev)
 except IIScoreError as exc:
-    st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
+    st.error(safe.t("error.compute", lang, msg=ui.error_text(exc, lang), limit=safe.MAX_TEXT))
     st.stop()
 
 st.divider()
@@ -82,7 +82,7 @@ m2.metric(t("col.rank", lang), int(row["rank_after"]),
 m3.metric(t("col.tier", lang), int(row["tier_after"]),
           **views.metric_delta(int(row["tier_before"] - row["tier_after"]), "{:+d}"), help=helptext)
 for en, zh in wi.notes:
-    st.caption(zh if lang == "zh" else en)
+    st.caption(safe.md(zh if lang == "zh" else en, safe.MAX_TEXT))
 st.markdown(f"**{t('sim.passes', lang)}**")
 passes = views.passes_table(wi, ds, region, lang)
 if passes.empty:
@@ -102,7 +102,7 @@ lv = None
 try:
     lv = state.levers(ev, region)
 except IIScoreError as exc:
-    st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
+    st.error(safe.t("error.compute", lang, msg=ui.error_text(exc, lang), limit=safe.MAX_TEXT))
 else:
     st.dataframe(views.levers_table(lv, fw, lang, ev.current.normalised), hide_index=True, key=state.wkey("sim_levers"),
                  column_config={t("col.indicator", lang): st.column_config.TextColumn(pinned=True)})
@@ -159,7 +159,7 @@ if go or (ans and ans.get("rerun")):  # the button, or a suggestion's "use this"
             state.goal_answer({"settings": settings, "gs": gs})
         except IIScoreError as exc:
             state.goal_answer(clear=True)
-            st.error(t("error.compute", lang, msg=ui.error_text(exc, lang)))
+            st.error(safe.t("error.compute", lang, msg=ui.error_text(exc, lang), limit=safe.MAX_TEXT))
 ans = state.goal_answer()
 
 
@@ -182,15 +182,15 @@ elif ans and ans.get("gs") is not None and ans["settings"][:3] == settings[:3]:
     if ans["settings"] != settings:
         st.caption(t("sim.goal.stale", lang))
     elif gs.method == "none-needed":
-        st.info(gs.message(lang))
+        st.info(safe.md(gs.message(lang), 2 * safe.MAX_TEXT))
     elif gs.reached:
-        st.success(gs.message(lang))
+        st.success(safe.md(gs.message(lang), 2 * safe.MAX_TEXT))
         values = ev.edited_ds.matrix(scn.year).loc[region]
         st.dataframe(views.goal_table(gs, fw, lang, values), hide_index=True, key=state.wkey("goal_table"))
         st.markdown(views.goal_promise(gs, lang))
         st.button(t("sim.goal.apply", lang), key=state.wkey("goal_apply"), on_click=_apply, args=(gs,), type="primary")
     elif gs.method == "not-by-score":
-        st.warning(gs.message(lang))
+        st.warning(safe.md(gs.message(lang), 2 * safe.MAX_TEXT))
     else:  # out of reach: say what happened and what would work
         text, tips = views.goal_failure(gs, ds, fw, lang, float(max_pct), inds)
         st.warning(text + "\n\n" + (t("sim.goal.works", lang) if tips else t("sim.goal.try.nothing", lang)))

@@ -5,7 +5,7 @@ from iiscore_app import scenario as S
 from iiscore import tiering
 from iiscore.errors import IIScoreError
 from iiscore_app.i18n import opt, t
-from iiscore_app import geo, state, ui, views
+from iiscore_app import geo, safe, state, ui, views
 
 scn, lang = ui.page_start("tiers")
 st.title(t("t.title", lang))
@@ -83,7 +83,7 @@ else:
 st.divider()
 st.subheader(t("t.vs_report", lang))
 if not b.builtin:  # the report's tiers classify the built-in data only
-    st.caption(t("t.vs_report.none", lang, name=b.label))
+    st.caption(safe.t("t.vs_report.none", lang, name=b.label))
 elif scn.year != 2023:  # the report's Fig. 12 tiers describe 2023
     st.caption(t("t.vs_report.year", lang, year=scn.year))
 try:
@@ -91,7 +91,7 @@ try:
         if b.builtin and set(tiering.report_tiers().index) == set(b.ds.regions) else None
 except IIScoreError as exc:
     cmp = None
-    st.caption(ui.error_text(exc, lang))
+    st.caption(safe.md(ui.error_text(exc, lang)))
 if cmp is not None:
     st.markdown(t("t.ari", lang, ari=cmp.ari, agree=cmp.agreement))
     a, bcol = st.columns([2, 3])
@@ -151,8 +151,11 @@ with st.expander(t("t.glossary", lang)):
 
 if method == "kmeans":
     with st.expander(t("t.silhouette", lang)):
-        sil = state.view("silhouette_table", ev, lang)
-        if sil.empty:
-            st.caption(t("t.silhouette.few", lang))
-        else:
-            st.dataframe(sil, key=state.wkey("tier_sil"))
+        # an expander's body runs even while it is closed: above a few hundred regions the
+        # silhouettes (k-means for k = 2..8, about 2 s at 5,000) wait until they are asked for
+        if n_regions <= 500 or st.toggle(t("t.silhouette.show", lang), key=state.wkey("tier_sil_show")):
+            sil = state.view("silhouette_table", ev, lang)
+            if sil.empty:
+                st.caption(t("t.silhouette.few", lang))
+            else:
+                st.dataframe(sil, key=state.wkey("tier_sil"))

@@ -10,7 +10,7 @@ from iiscore import export
 from iiscore.data import DECIMALS
 from iiscore.errors import IIScoreError
 from iiscore_app import scenario as S
-from iiscore_app import state, ui, views
+from iiscore_app import safe, state, ui, views
 from iiscore_app.i18n import opt, t
 from iiscore_app.views import data as vdata
 
@@ -68,7 +68,7 @@ if ev is not None:
     if ev.current.notes:
         with st.expander(t("d.notes", lang)):
             for en, zh in ev.current.notes:
-                st.markdown(f"- {zh if lang == 'zh' else en}")
+                st.markdown(f"- {safe.md(zh if lang == 'zh' else en, safe.MAX_TEXT)}")
 
 # -- the template ----------------------------------------------------------------------------------------
 st.divider()
@@ -109,7 +109,7 @@ def _summary(ub, lang: str) -> None:
         if "mapped onto the reference list" in en or (
                 uc is not None and uc.missing_regions and "of the reference list are not in the data" in en):
             continue
-        lines.append(zh if lang == "zh" else en)
+        lines.append(safe.md(zh if lang == "zh" else en, safe.MAX_TEXT))
     if uc is not None:
         if uc.missing_regions:
             lines.append(t("d.up.missing_regions", lang, n=len(uc.missing_regions), ref=vdata.ref_word(uc, lang),
@@ -125,7 +125,7 @@ def _confirm() -> None:
     pb = state.pending_upload()
     state.confirm_upload()
     if pb is not None:
-        state.flash(("success", t("d.upload.ok", state.lang(), name=pb.label, regions=len(pb.ds.regions),
+        state.flash(("success", safe.t("d.upload.ok", state.lang(), name=pb.label, regions=len(pb.ds.regions),
                                   years=len(pb.ds.years), inds=len(pb.fw.leaves))))
 
 
@@ -156,19 +156,19 @@ else:
                                           decimal)
             st.session_state.pop(state.wkey("d_failed"), None)
             if not held:
-                state.flash(("success", t("d.upload.ok", lang, name=data_file.name, regions=len(nb.ds.regions),
+                state.flash(("success", safe.t("d.upload.ok", lang, name=data_file.name, regions=len(nb.ds.regions),
                                           years=len(nb.ds.years), inds=len(nb.fw.leaves))))
             st.rerun()  # the banner and tables above were drawn from the previous data
         except IIScoreError as exc:
             failed = (sig, exc)
             st.session_state[state.wkey("d_failed")] = failed
     if failed and failed[0] == sig:
-        st.error(t("d.upload.error", lang, msg=failed[1].message(lang)))
+        st.error(safe.t("d.upload.error", lang, msg=failed[1].message(lang), limit=safe.MAX_TEXT))
 
 pb = state.pending_upload()
 if pb is not None:
     with st.container(border=True):
-        st.warning(t("d.pending", lang, name=pb.label))
+        st.warning(safe.t("d.pending", lang, name=pb.label))
         _summary(pb, lang)
         p1, p2 = st.columns(2)
         p1.button(t("d.pending.use", lang), key=state.wkey("d_pending_use"), on_click=_confirm, type="primary")
@@ -176,7 +176,7 @@ if pb is not None:
 
 if b.uploaded:
     with st.container(border=True):
-        st.info(t("d.upload.active", lang, name=b.label))
+        st.info(safe.t("d.upload.active", lang, name=b.label))
         _summary(b, lang)
         from iiscore.datasets import default_settings
 
@@ -184,7 +184,7 @@ if b.uploaded:
         engine = S.Scenario.default(settings={})
         fields = ("treat", "normalisation", "goalposts", "missing", "aggregation")
         st.markdown(t("d.settings", lang, **{f: opt(f, getattr(scn, f), lang) for f in fields}))
-        st.caption(t("d.settings.cli", lang, name=b.label,
+        st.caption(safe.t("d.settings.cli", lang, name=b.label,
                      decimal=t("d.upload.decimal." + ("comma" if state.upload_decimal() == "," else "point"), lang)))
         s1, s2, s3 = st.columns([4, 4, 3])
         s1.button(t("d.settings.documented", lang), key=state.wkey("d_set_doc"), on_click=state.use_settings,

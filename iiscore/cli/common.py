@@ -26,7 +26,7 @@ from ..treat import TREATMENTS
 
 __all__ = ["Parser", "add_data_options", "add_tier_options", "add_output", "Inputs", "load_inputs",
            "tier_function", "check_output", "write_csv", "write_json", "say", "relay_warnings", "lang",
-           "parse_list", "parse_pairs", "seed"]
+           "parse_list", "parse_pairs", "seed", "number"]
 
 
 class Parser(argparse.ArgumentParser):
@@ -144,6 +144,23 @@ def parse_list(text: str | None, option: str) -> list | None:
         raise SpecError(f"{option} is empty; give a comma-separated list.", f"{option} 为空；请给出以逗号分隔的列表。",
                         parameter=option)
     return items
+
+
+def number(text, option: str, minimum: float | None = None, maximum: float | None = None) -> float:
+    """``text`` as a finite number in range, or a SpecError naming ``option``."""
+    try:
+        x = float(unicodedata.normalize("NFKC", str(text)).strip())
+    except ValueError:
+        x = float("nan")
+    try:
+        return check_number(option, x, minimum, maximum)
+    except SpecError:
+        shown = str(text) if len(str(text)) <= 40 else str(text)[:39] + "…"
+        rng = "" if minimum is None and maximum is None else " " + " and ".join(
+            s for s in ((f">= {minimum:g}" if minimum is not None else ""), (f"<= {maximum:g}" if maximum is not None
+                                                                             else "")) if s)
+        raise SpecError(f"{option}: '{shown}' is not a finite number{rng}.", f"{option}：“{shown}”不是有限数值{rng}。",
+                        parameter=option) from None
 
 
 def parse_pairs(text: str | None, option: str) -> dict | None:

@@ -80,7 +80,8 @@ def run(args) -> int:
         scored = np.isfinite(table[fw.root].to_numpy(float))
         kwargs = {}
         if args.thresholds:
-            kwargs["thresholds"] = [float(t) for t in common.parse_list(args.thresholds, "--thresholds")]
+            kwargs["thresholds"] = [common.number(t, "--thresholds", 0.0)
+                                    for t in common.parse_list(args.thresholds, "--thresholds")]
         tr = tiers(table[scored], method=args.method, k=args.k, sizes=args.sizes, features=args.features,
                    standardise=bool(args.standardise), seed=seed, n_init=args.n_init, **kwargs)
     out = tr.sorted().copy()

@@ -22,6 +22,7 @@ import pandas as pd
 from ..data import Dataset, parse_number
 from ..errors import DataError, FrameworkError, SpecError, check_choice, warn
 from ..framework import Framework
+from ..limits import MAX_ABS_VALUE
 
 __all__ = ["KINDS", "EditError", "Edit", "parse_edit", "resolve_edits", "apply_edits", "compose_pct",
            "edited_matrix", "one_year"]
@@ -149,12 +150,18 @@ class Edit:
 _PCTL_RE = re.compile(r"^[pP](\d+(?:\.\d*)?|\.\d+)$")
 
 
+def _clip(text, n: int = 60) -> str:
+    """An edit as the user wrote it, cut for a one-line message (10,000 characters were echoed)."""
+    t = str(text)
+    return t if len(t) <= n else t[: n - 1] + "…"
+
+
 def _edit_syntax_error(text, why_en, why_zh):
     return EditError(
-        f"Cannot read the edit '{text}': {why_en}. Write INDICATOR=+20% (percentage change), "
+        f"Cannot read the edit '{_clip(text)}': {why_en}. Write INDICATOR=+20% (percentage change), "
         f"INDICATOR=50 (value), INDICATOR=@REGION (another region's value) or INDICATOR=p90 "
         f"(percentile); prefix REGION: to edit another region.",
-        f"无法识别编辑“{text}”：{why_zh}。请写成 指标=+20%（百分比变动）、指标=50（取值）、指标=@地区"
+        f"无法识别编辑“{_clip(text)}”：{why_zh}。请写成 指标=+20%（百分比变动）、指标=50（取值）、指标=@地区"
         f"（另一地区的值）或 指标=p90（百分位）；可加前缀“地区:”编辑其他地区。",
         parameter="--set")
 
@@ -331,6 +338,11 @@ def _apply_to_matrix(M: np.ndarray, edits: tuple, regions: list, indicators: lis
                                 f"{year} 年没有任何地区有 {e.indicator} 的值，无法取百分位。", parameter="--set")
             q = e.amount if directions.get(e.indicator, 1) > 0 else 100.0 - e.amount
             new = float(np.nanpercentile(col, q))
+        if not np.isnan(new) and not abs(new) <= MAX_ABS_VALUE:  # inf, or past where sums and squares overflow
+            raise EditError(f"The edit {e.to_text()} makes {e.region}'s {e.indicator} {new:.4g}, beyond the limit of "
+                            f"±{MAX_ABS_VALUE:g}. Use a smaller change.",
+                            f"编辑 {e.to_text()} 使 {e.region} 的 {e.indicator} 变为 {new:.4g}，超出 ±{MAX_ABS_VALUE:g} 的上限。"
+                            f"请使用较小的变动。", parameter="--set")
         M[i, j] = new
     return M
 

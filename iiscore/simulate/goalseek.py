@@ -67,6 +67,8 @@ __all__ = ["STRATEGIES", "GoalSeek", "goal_seek", "GoalSeeker", "MARGIN", "DECIM
 
 #: Goal-seeking strategies.
 STRATEGIES = ("uniform", "cheapest")
+#: The largest rise searched per indicator (percent): ×10,001, far past any policy target.
+MAX_PCT = 1e6
 #: The search aims past the bar by this relative margin (× max(1, |bar|)).
 MARGIN = 1e-6
 #: Decimals of a displayed (and applied) percentage change; rounding is always in the good direction.
@@ -199,7 +201,7 @@ def _round_signed(v: float, decimals: int, direction: float) -> float:
     return _round_up(v, decimals) if direction > 0 else -_round_up(-v, decimals)
 
 
-def _mapping(value, name: str, dataset: Dataset, fw: Framework) -> dict:
+def _mapping(value, name: str, dataset: Dataset, fw: Framework, maximum: float | None = None) -> dict:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
@@ -208,7 +210,7 @@ def _mapping(value, name: str, dataset: Dataset, fw: Framework) -> dict:
     out = {}
     for k, v in value.items():
         ind = resolve_indicator(k, dataset, fw)
-        out[ind] = check_number(f"{name}[{ind}]", v, 0.0)
+        out[ind] = check_number(f"{name}[{ind}]", v, 0.0, maximum)
     return out
 
 
@@ -227,7 +229,8 @@ class GoalSeeker:
                             "请只给出一个目标：target_rank（如 15）或 target_tier（如 2）。", parameter="target")
         self.strategy = strategy or ("cheapest" if costs else "uniform")
         check_choice("strategy", self.strategy, STRATEGIES)
-        self.max_pct = check_number("--max-pct", max_pct, 0.0)
+        # 1,000,000 % (×10,001) is far past any policy target; beyond it the searched values overflow
+        self.max_pct = check_number("--max-pct", max_pct, 0.0, MAX_PCT)
         self.data, self.spec, self.mode, self.tiers_arg = data, spec, mode, tiers
         self.fw = spec.framework
         self.scenario_edits = resolve_edits(edits, data, self.fw) if edits else ()
@@ -349,7 +352,7 @@ class GoalSeeker:
         if not chosen:
             raise EditError("No indicator to change: give at least one in 'indicators'.",
                             "没有可调整的指标：请在 “indicators” 中至少给出一个。", parameter="--indicators")
-        bound_map = _mapping(bounds, "bounds", self.base_data, fw)
+        bound_map = _mapping(bounds, "bounds", self.base_data, fw, MAX_PCT)
         excluded, cols, ub, cst = {}, [], [], []
         gp = kern.goalposts
         for ind in chosen:

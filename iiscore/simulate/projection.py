@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import Dataset
+from ..limits import MAX_ABS_VALUE
 from ..errors import check_choice
 from ..pipeline import Result, build
 from ..spec import Spec
@@ -161,7 +162,17 @@ def project(data: Dataset, spec: Spec, to_year: int, *, rates=None, period: tupl
                       f"{p0}-{p1} 年无法计算复合增长率（取值缺失、为 0 或为负）的 {len(cells)} 项保持不变："
                       f"{'、'.join(cells[:10])}{' ...' if len(cells) > 10 else ''}。"))
     rate = rate.fillna(0.0)
-    values = base.raw * (1.0 + rate) ** (to_year - y0)
+    with np.errstate(over="ignore"):
+        values = base.raw * (1.0 + rate) ** (to_year - y0)
+    huge = values.notna() & ~(values.abs() <= MAX_ABS_VALUE)
+    if huge.to_numpy().any():  # inf, or past where min-max ranges and squares overflow
+        r, c = np.argwhere(huge.to_numpy())[0]
+        reg, ind = values.index[int(r)], values.columns[int(c)]
+        pct = float(rate.iat[int(r), int(c)]) * 100
+        raise EditError(f"Growing {reg}'s {ind} by {pct:.4g} % a year to {to_year} gives {values.iat[int(r), int(c)]:.4g}, "
+                        f"beyond the limit of ±{MAX_ABS_VALUE:g}. Use a lower rate or a nearer year.",
+                        f"{reg} 的 {ind} 按每年 {pct:.4g}% 增长到 {to_year} 年将达 {values.iat[int(r), int(c)]:.4g}，"
+                        f"超出 ±{MAX_ABS_VALUE:g} 的上限。请降低增长率或选择较近的年份。", parameter="rates")
     long = values.stack(future_stack=True).rename("value").reset_index()
     long.columns = ["region", "indicator", "value"]
     long = long.dropna(subset=["value"])
