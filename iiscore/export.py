@@ -35,10 +35,10 @@ def escape_cell(value):
 def escape_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` with text cells (and the header and index labels) escaped."""
     out = df.copy()
-    for c in out.columns:
-        col = out[c]
+    for i in range(out.shape[1]):  # by position: headers may repeat
+        col = out.iloc[:, i]
         if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
-            out[c] = col.map(escape_cell).astype(object)
+            out.isetitem(i, col.map(escape_cell).astype(object))
     out.columns = [escape_cell(str(c)) if not isinstance(c, (int, np.integer)) else c for c in out.columns]
     if not isinstance(out.index, pd.RangeIndex):
         out.index = out.index.map(lambda v: escape_cell(v) if isinstance(v, str) else v)
@@ -65,19 +65,24 @@ def _xlsx_newlines(value):
 
 def _xlsx_frame(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with characters illegal in xlsx removed (before escaping: ``"\x01=1"`` becomes ``"'=1"``),
-    escaped, and line breaks written as LF (after escaping: ``"\r=1"`` becomes ``"'\n=1"``)."""
+    escaped, and line breaks written as LF (after escaping: ``"\r=1"`` becomes ``"'\n=1"``).
+
+    Columns are handled by position: two headers may be equal, or become equal once their illegal
+    characters are removed (``"\x1f"`` and ``""``)."""
     out = df.copy()
-    for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].map(_xlsx_text)
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if col.dtype == object or pd.api.types.is_string_dtype(col):
+            out.isetitem(i, col.map(_xlsx_text))
     out.columns = [_xlsx_text(c) for c in out.columns]
     if not isinstance(out.index, pd.RangeIndex):
         out.index = out.index.map(_xlsx_text)
         out.index.name = _xlsx_text(out.index.name)
     out = escape_frame(out)
-    for c in out.columns:
-        if out[c].dtype == object:
-            out[c] = out[c].map(_xlsx_newlines)
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if col.dtype == object:
+            out.isetitem(i, col.map(_xlsx_newlines))
     out.columns = [_xlsx_newlines(c) for c in out.columns]
     if not isinstance(out.index, pd.RangeIndex):
         out.index = out.index.map(_xlsx_newlines)

@@ -372,8 +372,9 @@ class Profiler:
 
         tiers = pd.to_numeric(self.tier, errors="coerce")
         # the tiering in force as given (a TierResult keeps k-means' features) when nothing is edited
-        mc_tiers = self._tier_result if self._tier_result is not None and not self.edits else \
-            (tiers.astype(int) if tiers.notna().all() else None)
+        covered = bool(tiers.notna().all())  # a tiering places only the regions with a composite
+        mc_tiers = self._tier_result if self._tier_result is not None and not self.edits and covered else \
+            (tiers.astype(int) if covered else None)
         mc = methods = None
         if len(self.current.regions) >= 2:
             mc = monte_carlo(self.edited, self.spec, samples=self.mc_samples, seed=self.seed,

@@ -9,7 +9,6 @@ the command line here. Arguments after ``--`` reach the app (``--data PATH --fra
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -60,7 +59,7 @@ def main(argv=None) -> int:
     cmd = command(argv)
     if os.name == "posix":  # become the server: a stop signal (systemd, a terminal, a test) reaches it
         os.execv(cmd[0], cmd)
-    return subprocess.call(cmd)
+    return os.spawnv(os.P_WAIT, cmd[0], cmd)  # elsewhere: wait for it, no shell in between
 
 
 if __name__ == "__main__":  # pragma: no cover

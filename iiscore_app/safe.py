@@ -33,7 +33,7 @@ import unicodedata
 
 from .i18n import t as _t
 
-__all__ = ["MAX_NAME", "MAX_TEXT", "plain", "md", "html", "t"]
+__all__ = ["MAX_NAME", "MAX_TEXT", "plain", "md", "html", "t", "unlink"]
 
 #: A name from outside (file, region, indicator, scenario), shown at most this long.
 MAX_NAME = 80
@@ -92,3 +92,9 @@ def html(text, limit: int = MAX_TEXT) -> str:
 def t(key: str, lang: str = "zh", *, limit: int = MAX_NAME, **fmt) -> str:
     """The app's string ``key`` with its text values escaped by :func:`md` (cut to ``limit``)."""
     return _t(key, lang, **{k: md(v, limit) if isinstance(v, str) else v for k, v in fmt.items()})
+
+
+def unlink(text: str) -> str:
+    """``text`` with a zero-width space where GFM would start a bare-URL autolink (``://``, ``@``,
+    ``www.``): for text already escaped otherwise."""
+    return _AUTOLINK.sub(ZWSP, text)

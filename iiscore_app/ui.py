@@ -68,6 +68,9 @@ def compute_or_stop(lang: str):
         if state.bundle().uploaded:  # the defaults of an upload may fail too: the way back to the default data
             st.button(t("d.upload.back", lang), key=state.wkey("error_back"), on_click=state.drop_upload)
         st.stop()
+    missing = views.no_composite_text(ev, lang)
+    if missing:
+        st.warning(missing)
     return ev
 
 

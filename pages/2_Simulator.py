@@ -93,7 +93,7 @@ if scn.edits:
     with st.expander(t("sim.edits", lang)):
         st.dataframe(views.edits_list(scn, ds, fw, lang), hide_index=True, key=state.wkey("sim_edits"))
 # the region's brief under this scenario (its edits included), made only when a button is pressed
-st.caption(t("sim.brief", lang, region=rname))
+st.caption(safe.t("sim.brief", lang, region=rname))
 brief_ui.brief_button(ev, region, lang, "sim_brief")
 
 st.divider()

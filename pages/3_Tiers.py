@@ -44,6 +44,8 @@ if method == "sizes":
 
 ev = ui.compute_or_stop(lang)
 scn = state.scenario()
+for warning in views.untiered_text(ev, lang):  # regions in no tier: named, with the fix
+    st.warning(warning)
 
 left, right = st.columns([3, 2])
 with left:

@@ -20,10 +20,13 @@ b = state.bundle()
 ds, fw = b.ds, b.fw
 ev, err = state.evaluate()
 if err is not None:
-    st.error(t("error.compute", lang, msg=ui.error_text(err, lang)))
+    st.error(safe.t("error.compute", lang, msg=ui.error_text(err, lang), limit=safe.MAX_TEXT))
     st.info(t("d.broken.upload" if b.uploaded else "error.fix", lang))
 else:
     ui.provenance_banner(ev, lang)
+    missing = views.no_composite_text(ev, lang)
+    if missing:
+        st.warning(missing)
 check = b.check if b.uploaded else None
 comparable = check is not None and check.comparable
 
@@ -73,7 +76,7 @@ if ev is not None:
 # -- the template ----------------------------------------------------------------------------------------
 st.divider()
 st.subheader(t("d.tpl", lang))
-st.caption(t("d.tpl.caption", lang, name=views.data_set_label(b, lang), n=len(ds.regions), y0=ds.years[0],
+st.caption(safe.t("d.tpl.caption", lang, name=views.data_set_label(b, lang), n=len(ds.regions), y0=ds.years[0],
              y1=ds.years[-1], l=len(fw.leaves)))
 source = ds
 if scn.edits and ev is not None:

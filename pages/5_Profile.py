@@ -3,7 +3,7 @@ import streamlit as st
 
 from iiscore.errors import IIScoreError
 from iiscore_app.i18n import opt, t
-from iiscore_app import brief_ui, state, ui, views
+from iiscore_app import brief_ui, safe, state, ui, views
 
 scn, lang = ui.page_start("profile")
 st.title(t("pf.title", lang))
@@ -27,7 +27,7 @@ scn = state.scenario()
 try:  # the fast part first; the goal-seeks and the robustness runs are drawn last (below)
     p = state.profile(ev, region, goals=False, robust=False)
 except IIScoreError as exc:
-    st.error(t("pf.error", lang, msg=ui.error_text(exc, lang)))
+    st.error(safe.t("pf.error", lang, msg=ui.error_text(exc, lang), limit=safe.MAX_TEXT))
     st.stop()
 edits = t("pf.intro.edits", lang, n=len(scn.edits)) if scn.edits else ""
 st.caption(t("pf.intro", lang, year=p.year, mode=opt("whatif", scn.whatif, lang), edits=edits))
@@ -45,7 +45,7 @@ st.markdown(views.profile_summary(p, lang))
 left, right = st.columns([3, 2])
 with left:
     st.vega_lite_chart(views.pillar_profile_chart(p, lang).to_dict(), width="stretch", key=state.wkey("pf_pillars"))
-    st.caption(t("pf.pillars.caption", lang, leader=p.region_label(p.leader, lang), rank=p.leader_rank,
+    st.caption(safe.t("pf.pillars.caption", lang, leader=p.region_label(p.leader, lang), rank=p.leader_rank,
                  scale=ui.scale_caption(ev, lang)))
 with right:
     charts = views.profile_trajectory_charts(p, lang)
@@ -62,22 +62,22 @@ st.dataframe(views.pillar_profile_table(p, lang), hide_index=True, key=state.wke
 st.subheader(t("pf.indicators", lang))
 st.dataframe(views.indicator_profile_table(p, lang), hide_index=True, key=state.wkey("pf_ind_table"))
 st.caption(t("pf.gap.caption", lang))
-st.caption(f"**{t('pf.rule', lang)}**: {p.rule(lang)}" if lang == "en" else f"**{t('pf.rule', lang)}**：{p.rule(lang)}")
+st.caption(f"**{t('pf.rule', lang)}**: {safe.md(p.rule(lang), safe.MAX_TEXT)}" if lang == "en" else f"**{t('pf.rule', lang)}**：{safe.md(p.rule(lang), safe.MAX_TEXT)}")
 
 # -- compare two regions ----------------------------------------------------------------------------
 if other is not None and other in ds.regions:
     try:
         q = state.profile(ev, other, goals=False, robust=False)
     except IIScoreError as exc:
-        st.error(t("pf.error", lang, msg=ui.error_text(exc, lang)))
+        st.error(safe.t("pf.error", lang, msg=ui.error_text(exc, lang), limit=safe.MAX_TEXT))
         q = None
     if q is not None:
         st.divider()
-        st.subheader(t("pf.cmp", lang, a=p.name(lang), b=q.name(lang)))
+        st.subheader(safe.t("pf.cmp", lang, a=p.name(lang), b=q.name(lang)))
         ca, cb = st.columns(2)
         for col, x in ((ca, p), (cb, q)):
             with col:
-                st.markdown(f"**{x.name(lang)}**")
+                st.markdown(safe.md(x.name(lang), safe.MAX_NAME))
                 mcols = st.columns(3)
                 for mc, (label, value, delta, help_) in zip(mcols, views.profile_metrics(x, lang)[:3]):
                     mc.metric(label, value, delta, help=help_)
@@ -122,11 +122,11 @@ robust_box = st.container()
 # -- caveats ----------------------------------------------------------------------------------------
 st.divider()
 st.subheader(t("pf.caveats", lang))
-st.markdown("\n".join(f"- {c[1] if lang == 'zh' else c[0]}" for c in p.caveats))
+st.markdown("\n".join(f"- {safe.md(c[1] if lang == 'zh' else c[0], safe.MAX_TEXT)}" for c in p.caveats))
 if p.notes:
     with st.expander(t("pf.notes", lang)):
         for en, zh in p.notes:
-            st.caption(p.with_names(zh if lang == "zh" else en, lang))
+            st.caption(safe.md(p.with_names(zh if lang == "zh" else en, lang), safe.MAX_TEXT))
 
 
 def _apply(edits):
@@ -179,4 +179,4 @@ for box, draw, kw in ((goal_box, draw_goals, {"robust": False}), (robust_box, dr
         try:
             draw(state.profile(ev, region, **kw))
         except IIScoreError as exc:
-            st.error(t("pf.error", lang, msg=ui.error_text(exc, lang)))
+            st.error(safe.t("pf.error", lang, msg=ui.error_text(exc, lang), limit=safe.MAX_TEXT))

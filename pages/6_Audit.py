@@ -6,7 +6,7 @@ from iiscore import export
 from iiscore.audit import CORRELATIONS
 from iiscore.errors import IIScoreError
 from iiscore_app.i18n import t
-from iiscore_app import geo, state, ui, views
+from iiscore_app import geo, safe, state, ui, views
 
 scn, lang = ui.page_start("audit")
 st.title(t("au.title", lang))
@@ -73,7 +73,7 @@ if aud_err is None:
     c1.metric(t("au.m.flags", lang), m["flags"])
     if m["alpha"] is not None:
         c2.metric(t("au.m.alpha", lang), f"{m['alpha']:.2f}",
-                  help=t("au.m.alpha.help", lang, name=m["alpha_node"], th=f"{aud.thresholds.alpha:g}"))
+                  help=safe.t("au.m.alpha.help", lang, name=m["alpha_node"], th=f"{aud.thresholds.alpha:g}"))
     if "robust" in m:
         c3.metric(t("au.m.robust", lang), f"{m['robust']} / {m['regions']}",
                   help=t("au.m.robust.help", lang, k=mt.robust_range))
@@ -84,7 +84,7 @@ if aud_err is None:
 st.divider()
 st.subheader(t("au.coherence", lang))
 if aud_err is not None:
-    st.warning(t("au.unavailable", lang, msg=ui.error_text(aud_err, lang)))
+    st.warning(safe.t("au.unavailable", lang, msg=ui.error_text(aud_err, lang), limit=safe.MAX_TEXT))
 else:
     A = view("audit_page")
     st.vega_lite_chart(A["heatmap"], width="stretch", key=state.wkey("au_heatmap"))
@@ -166,12 +166,12 @@ else:
 st.divider()
 st.subheader(t("au.methods", lang))
 if mt_err is not None:
-    st.warning(t("au.methods.unavailable", lang, msg=ui.error_text(mt_err, lang)))
+    st.warning(safe.t("au.methods.unavailable", lang, msg=ui.error_text(mt_err, lang), limit=safe.MAX_TEXT))
 else:
     M = view("methods_page")
     st.caption(t("au.methods.caption", lang))
     st.markdown(t("au.methods.robust", lang, k=mt.robust_range))
-    st.markdown(f"**{views.audit_md_escape(M['summary'])}**")
+    st.markdown(views.audit_md_escape(M["summary"]))
     st.vega_lite_chart(M["bands"], width="stretch", key=state.wkey("au_bands"))
     png_button("methods_band_png", "rank_bands", "au_png_bands")
     st.markdown(f"**{t('au.agreement', lang)}**")

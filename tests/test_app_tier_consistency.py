@@ -113,7 +113,8 @@ def tiers_page_members(at, lang="zh"):
 def shift_cards(at):
     """{region: (from tier, to tier)} of the workshop cards."""
     html = [m.value for m in at.markdown if "tier-shifts" in m.value or "font-size:2.2rem" in m.value][-1]
-    cards = re.findall(r"<b>([^<]+)</b> <span[^>]*>[▲▼]</span> (\d+) [^<]*→ <b>(\d+) ", html)
+    cards = re.findall(r"<span style='font-weight:700'>([^<]+)</span> <span[^>]*>[▲▼]</span> (\d+) [^<]*→ "
+                       r"<span style='font-weight:700'>(\d+) ", html)
     return {region_id(n): (int(a), int(b)) for n, a, b in cards}
 
 

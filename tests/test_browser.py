@@ -127,7 +127,7 @@ def test_shared_link_same_numbers(browser, server):
     p1.goto(server + "/?preset=application_focus&lang=en")
     wait_app(p1, "Composite ranking")
     p1.wait_for_function("() => location.search.startsWith('?s=')", timeout=20000)
-    link = p1.locator("[data-testid=stCode] code").first.inner_text().strip()
+    link = p1.locator("[data-testid=stCode] code").first.text_content().strip()
     assert "?s=1." in link and link.startswith(server)
     top1 = p1.locator("#iis-top").inner_text()
     ctx1.close()
@@ -136,7 +136,7 @@ def test_shared_link_same_numbers(browser, server):
     p2.goto(link)
     wait_app(p2, "Composite ranking")
     top2 = p2.locator("#iis-top").inner_text()
-    link2 = p2.locator("[data-testid=stCode] code").first.inner_text().strip()
+    link2 = p2.locator("[data-testid=stCode] code").first.text_content().strip()
     ctx2.close()
     assert link2 == link
     assert top1 == top2 and "▲" in top1

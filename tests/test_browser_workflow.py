@@ -280,7 +280,7 @@ def test_every_export_matches_the_engine(page, server):
             assert as_num(row[FW.name(ROOT, "zh")]) == pytest.approx(round(res.composite[r], 2), abs=1e-9)
             for p in FW.pillars:
                 assert as_num(row[FW.name(p, "zh")]) == pytest.approx(round(res.scores.at[r, p], 2), abs=1e-9)
-            assert row["梯队"].split(" ")[0] == str(tiers_now[r])
+            assert row["当前梯队"].split(" ")[0] == str(tiers_now[r])
             assert as_num(row["基线排名"]) == baseline.ranks.at[r, ROOT]
             assert as_num(row["排名变化"]) == baseline.ranks.at[r, ROOT] - res.ranks.at[r, ROOT]
             est = glob.loc[r][prov.loc[r, list(glob.columns)] == "estimate"].sum() * 100
@@ -314,20 +314,20 @@ def test_every_export_matches_the_engine(page, server):
             assert wt.at[FW.name(kid, "zh"), "全局权重 %"] == pytest.approx(
                 100 * share * krow["weight"] / kids["weight"].sum(), abs=1e-4)
 
-    # edits: +50 % each, numbers
+    # edits: the preset's, by hand (12 western provinces × 5 foundational indicators, each +200 %)
     ed = sheet_frame(book, "修改")
-    assert len(ed) == len(scn.edits) == 24
+    assert len(ed) == len(scn.edits) == 12 * 5
     m = DS.matrix(2023)
     for _, row in ed.iterrows():
         r, leaf = names[row["地区"]], next(x for x in FW.leaves if FW.name(x, "zh") == row["指标"])
-        assert row["变化 %"] == 50 and row["原数值"] == m.at[r, leaf]
-        assert row["新数值"] == pytest.approx(m.at[r, leaf] * 1.5, rel=1e-12)
+        assert row["变化 %"] == 200 and row["原数值"] == m.at[r, leaf]
+        assert row["新数值"] == pytest.approx(m.at[r, leaf] * 3.0, rel=1e-12)
 
     # tiers (baseline and now), the report's tiers (data/regions.csv), national index and contributions
     tt = sheet_frame(book, "梯队")
     for _, row in tt.iterrows():
         r = names[row["地区"]]
-        assert row["基线梯队"].split(" ")[0] == str(t_base[r]) and row["梯队"].split(" ")[0] == str(tiers_now[r])
+        assert row["基线梯队"].split(" ")[0] == str(t_base[r]) and row["当前梯队"].split(" ")[0] == str(tiers_now[r])
     reg = pd.read_csv(data_file("regions.csv")).set_index("region")
     rep = sheet_frame(book, "与报告梯队比较")
     for _, row in rep.iterrows():
@@ -357,7 +357,7 @@ def test_every_export_matches_the_engine(page, server):
 
     # the scenario sheet: numbers as numbers, and an absolute link that opens the same scenario
     about = {row[0]: row[1] for row in book["情景"].iter_rows(min_row=2, values_only=True)}
-    assert about["权重：技术创新"] == 45 and about["年份"] == 2023 and about["情景修改（项，见“修改”工作表）"] == 24
+    assert about["权重：技术创新"] == 45 and about["年份"] == 2023 and about["情景修改（项，见“修改”工作表）"] == 60
     link = about["分享链接"]
     assert link.startswith(server + "/") and "?s=" in link
     back, notes = S.decode(parse_qs(urlparse(link).query)["s"][0], CTX)

@@ -245,8 +245,8 @@ async def _idle(page):
 
 async def _read_link(page, out: Outcome):
     code = page.locator("[data-testid=stSidebar] [data-testid=stCode] code").first
-    await code.wait_for(timeout=STEP_TIMEOUT_MS)
-    out.links.append((await code.inner_text()).strip())
+    await code.wait_for(state="attached", timeout=STEP_TIMEOUT_MS)
+    out.links.append((await code.text_content()).strip())
 
 
 async def _goto_page(page, spec: Spec, target: str):
@@ -260,7 +260,7 @@ async def _goto_page(page, spec: Spec, target: str):
     path = "/" + PAGE_PATHS[target] + "?s="
     await page.wait_for_function(
         """([path]) => { const c = document.querySelector('[data-testid=stSidebar] [data-testid=stCode] code');
-                         return !!c && c.innerText.includes(location.host + path); }""",
+                         return !!c && c.textContent.includes(location.host + path); }""",
         arg=[path], timeout=STEP_TIMEOUT_MS, polling=100)
 
 

@@ -178,15 +178,15 @@ async def _idle(page):
 
 async def _share_link(page) -> str:
     code = page.locator("[data-testid=stSidebar] [data-testid=stCode] code").first
-    await code.wait_for(timeout=STEP_TIMEOUT_MS)
-    return (await code.inner_text()).strip()
+    await code.wait_for(state="attached", timeout=STEP_TIMEOUT_MS)
+    return (await code.text_content()).strip()
 
 
 async def _wait_link(page, path: str) -> None:
     """Until the share link names ``path`` (the page's run has rewritten it)."""
     await page.wait_for_function(
         """([path]) => { const c = document.querySelector('[data-testid=stSidebar] [data-testid=stCode] code');
-                         return !!c && c.innerText.includes(location.host + path + '?s='); }""",
+                         return !!c && c.textContent.includes(location.host + path + '?s='); }""",
         arg=[path], timeout=STEP_TIMEOUT_MS, polling=100)
 
 

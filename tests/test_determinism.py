@@ -190,7 +190,7 @@ def _read_server(url: str, browser, home_link: str, tiers_link: str) -> dict:
         cells = "() => Array.from(document.querySelector('[data-testid=stDataFrame]').querySelectorAll('[role=gridcell]'))" \
                 ".map(c => c.innerText).join('|')"
         got = {"top": page.locator("#iis-top").inner_text(), "ranking": page.evaluate(cells),
-               "link": page.locator("[data-testid=stSidebar] [data-testid=stCode] code").first.inner_text()}
+               "link": page.locator("[data-testid=stSidebar] [data-testid=stCode] code").first.text_content()}
         page.goto(url + "/Tiers" + tiers_link)
         wait_app(page, "梯队划分")
         page.wait_for_function(FIRST_GRID_FILLED)

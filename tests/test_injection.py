@@ -34,7 +34,8 @@ from iiscore_app import safe
 from tests import _hostile as H
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["app.py", "pages/1_Weights.py", "pages/2_Simulator.py", "pages/3_Tiers.py", "pages/4_Data.py"]
+PAGES = ["app.py", "pages/1_Weights.py", "pages/2_Simulator.py", "pages/3_Tiers.py", "pages/4_Data.py",
+         "pages/5_Profile.py", "pages/6_Audit.py"]
 DANGEROUS_TAGS = {"img", "script", "iframe", "object", "embed", "style", "link", "meta", "video", "audio", "source",
                   "svg", "form", "input", "base"}
 # markup hostile text must not end up in (the app's own lists of notices are its own <ul>/<li>)
@@ -338,7 +339,7 @@ def test_hostile_upload_simulator_and_goal_seek(uploaded_app):
     at.switch_page("pages/2_Simulator.py").run()
     at.selectbox(key="wk.region").set_value(H.LINK).run()
     assert not at.exception
-    at.multiselect(key="wk.goal_inds").set_value(["x1", "x3"])
+    at.multiselect(key=f"wk.goal_inds.{H.LINK}").set_value(["x1", "x3"])
     from iiscore_app.i18n import t
 
     labels = [b.label for b in at.button]
@@ -464,8 +465,8 @@ def test_no_request_leaves_for_another_host(tmp_path):
             text = ""
             for key in ("home", "weights", "simulator", "tiers", "data"):  # in the same session: the sidebar
                 page.locator("[data-testid=stSidebar]").get_by_text(t("page." + key, "zh"), exact=True).first.click()
-                page.get_by_text(t("prov.banner.upload", "zh", name="x", year=0, total=0, labelled="",
-                                   scenario="")[:8], exact=False).first.wait_for(timeout=90000) if key in (
+                page.get_by_text(t("prov.banner.upload", "zh", name="x", year=0, total=0, parts="",
+                                   diff="")[:8], exact=False).first.wait_for(timeout=90000) if key in (
                     "home", "data") else page.wait_for_timeout(3000)
                 settle()
                 text += page.inner_text("body")

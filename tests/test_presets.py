@@ -62,7 +62,8 @@ def test_the_workshop_view_shows_the_presets_moves(name):
     at.button(key=f"wk.preset.{name}").click().run()
     assert not at.exception
     html = [m.value for m in at.markdown if "tier-shifts" in m.value][-1]
-    cards = re.findall(r"<b>([^<]+)</b> <span[^>]*>[▲▼]</span> (\d+) [^<]*→ <b>(\d+) ", html)
+    cards = re.findall(r"<span style='font-weight:700'>([^<]+)</span> <span[^>]*>[▲▼]</span> (\d+) [^<]*→ "
+                       r"<span style='font-weight:700'>(\d+) ", html)
     names = {DS.region_name(r, "zh"): r for r in DS.regions}
     assert {names[n]: (int(a), int(b)) for n, a, b in cards} == moves(name)
     # the heading names both sides and their tierings

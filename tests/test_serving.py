@@ -183,7 +183,7 @@ def test_served_data_is_every_visitors_default(tmp_path, monkeypatch):
     assert not national_shown(at) and chart_titles(at)  # the trajectory chart is drawn, the national ones not
     assert any("不适用于当前数据“provinces.csv”" in c.value for c in at.caption)
     at.switch_page("pages/3_Tiers.py").run()
-    assert not at.exception and not any("ARI" in m.value for m in at.markdown)
+    assert not at.exception and not any("一致比例" in m.value for m in at.markdown)  # the report comparison (t.ari)
     assert any("“provinces.csv”不与之比较" in c.value for c in at.caption)
     for page in ("pages/1_Weights.py", "pages/2_Simulator.py", "pages/4_Data.py"):
         at.switch_page(page).run()
@@ -231,8 +231,8 @@ def test_served_framework_scores_by_hand(tmp_path, monkeypatch):
     assert not at.exception
     table = ranking(at)
     assert table["地区"].tolist() == ["r2", "r3", "r1"]
-    assert table.iloc[:, 2].tolist() == [92.5, 37.5, 20.0]
-    assert table.iloc[:, 3].tolist() == [87.5, 62.5, 0.0] and table.iloc[:, 4].tolist() == [100.0, 0.0, 50.0]
+    assert table["指数"].tolist() == [92.5, 37.5, 20.0]
+    assert table["甲"].tolist() == [87.5, 62.5, 0.0] and table["乙"].tolist() == [100.0, 0.0, 50.0]
     for page in ("pages/1_Weights.py", "pages/2_Simulator.py", "pages/3_Tiers.py", "pages/4_Data.py"):
         at.switch_page(page).run()
         assert not at.exception, page
@@ -293,4 +293,4 @@ def test_uploads_do_not_claim_the_reports_extras_either():
     assert any("不适用于当前数据“mine.csv”" in c.value for c in at.caption)
     assert any("上传的数据“mine.csv”" in i.value for i in at.info)  # the upload wording, not the server's
     at.switch_page("pages/3_Tiers.py").run()
-    assert not at.exception and not any("ARI" in m.value for m in at.markdown)
+    assert not at.exception and not any("一致比例" in m.value for m in at.markdown)  # the report comparison (t.ari)

@@ -17,6 +17,8 @@ is computed here but the wording. Offline: no file or service outside the packag
 """
 from __future__ import annotations
 
+import importlib.util
+
 from ..errors import check_choice
 from .content import Document, document
 
@@ -47,9 +49,7 @@ def brief(profile, lang: str = "zh", fmt: str = "pdf", *, source: str | None = N
     check_choice("lang", lang, ("zh", "en"))
     check_choice("fmt", fmt, FORMATS)
     needs = {"pdf": ("reportlab", "reportlab"), "docx": ("docx", "python-docx")}[fmt]
-    try:
-        __import__(needs[0])
-    except ImportError:
+    if importlib.util.find_spec(needs[0]) is None:
         from ..errors import SpecError
 
         raise SpecError(f"The {fmt.upper()} brief needs the {needs[1]} package: pip install {needs[1]} "

@@ -92,6 +92,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "Estimates fill indicators without a public provincial series (platforms, security, data, identifiers, flagships, policy); "
                     "they are marked 'estimate' and are not official statistics."),
     "prov.scenario": ("、情景修改 {n} 个", ", {n} scenario edits"),
+    "warn.no_composite": ("{year} 年有 {n} 个地区没有综合得分，不参与排名和梯队划分：{names}。它们有数据的组成部分不足最低数据覆盖率（{pct}）。请补全或删除该地区的数据，或在左侧调低“最低数据覆盖率”。",
+                          "{n} region(s) have no composite score in {year} and are not ranked or tiered: {names}. They have data for less than the minimum coverage ({pct}) of the index's parts. Fill in or drop that region's data, or lower 'Minimum data coverage' in the sidebar."),
     "prov.banner.upload": ("数据来源：上传的数据“{name}”，{year} 年共 {total} 个指标值：{parts}{diff}。来源与可靠性由上传者负责。",
                            "Data provenance: the uploaded data '{name}', {total} values in {year}: {parts}{diff}. "
                            "Their sources are the uploader's to state."),

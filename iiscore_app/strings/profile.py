@@ -27,7 +27,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                           "The share of the composite's weight resting on estimated values (indicators with no public "
                           "provincial series)."),
     "pf.rank_up": ("名", "places"),
-    "pf.summary": ("**{region}** 在 {n} 个地区中排第 {rank} 名，属{tier}。", "**{region}** ranks {rank} of {n}, {tier}."),
+    "pf.summary": ("{region}在 {n} 个地区中排第 {rank} 名，属{tier}。", "{region} ranks {rank} of {n}, {tier}."),
     "pf.summary.tier": ("第 {t} 梯队（{name}）", "tier {t} ({name})"),
     "pf.strengths": ("相对优势：{items}。", "Relative strengths: {items}."),
     "pf.weaknesses": ("相对短板：{items}。", "Relative weaknesses: {items}."),

@@ -34,7 +34,7 @@ STRINGS = {
     "sim.levers.short.treatment": ("增益为负，见表下说明", "negative gain, see below"),
     "sim.levers.short.top": ("已是最高值，见表下说明", "already the best, see below"),
     "sim.levers.gains": ("（每提高 1%：{pct:+.4f}，每提高 1 个标准差：{sd:+.3f}）", " (per +1 %: {pct:+.4f}, per +1 sd: {sd:+.3f})"),
-    "sim.levers.why": ("**{name}**{gains}：{why}。", "**{name}**{gains}: {why}."),
+    "sim.levers.why": ("“{name}”{gains}：{why}。", "“{name}”{gains}: {why}."),
     # goal-seek
     "sim.goal": ("目标求解", "Goal-seek"),
     "sim.goal.caption": ("以最小的改动达到目标梯队或排名：所选指标同比例提高，或按成本求最便宜的组合。",

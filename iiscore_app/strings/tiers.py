@@ -19,6 +19,8 @@ STRINGS = {
     "t.three.sizes": ("默认（报告的各梯队数量）", "Default (report's sizes)"),
     "t.three.kmeans": ("重新生成（k 均值）", "Regenerated (k-means)"),
     "t.three.differ": ("不一致", "Differ"),
+    "t.untiered.pillar": ("{n} 个地区缺少某一维度的得分，k-means 按综合得分和各维度得分分组，无法放置它们，因此未划入梯队：{names}。请补全或删除该地区的数据，或改用只读综合得分的划分方法（如按报告的梯队规模）。",
+                          "{n} region(s) lack a pillar's score: k-means groups by the composite and the pillar scores and cannot place them, so they are in no tier: {names}. Fill in or drop that region's data, or use a method that reads the composite only (such as the report's tier sizes)."),
     "t.three.ari": ("{a} 与 {b}：ARI = {ari:.2f}", "{a} vs {b}: ARI = {ari:.2f}"),
     "t.three.use_kmeans": ("改用“重新生成”（k 均值）作为当前梯队划分", "Use the regenerated tiers (k-means) as the tiering in force"),
     "t.three.use_sizes": ("改回默认（报告的各梯队数量）", "Back to the default (the report's sizes)"),

@@ -86,7 +86,9 @@ def audit_basis(ev, lang: str) -> str:
     """One sentence: what the audit and the methods are computed on (data, year, settings, edits)."""
     scn, res, b = ev.scn, ev.current, ev.b
     fw = res.spec.framework
-    data = t("au.basis.builtin", lang) if b.builtin else t("au.basis.file", lang, name=b.label)
+    from iiscore_app import safe
+
+    data = t("au.basis.builtin", lang) if b.builtin else safe.t("au.basis.file", lang, name=b.label)
     weights = (t("au.basis.weights.changed", lang, k=len(scn.weights)) if scn.weights
                else t("au.basis.weights.default", lang))
     edits = t("au.basis.edits", lang, k=len(scn.edits)) if scn.edits else t("au.basis.edits.none", lang)
@@ -194,10 +196,13 @@ def _js_list(values) -> str:
 def audit_md_escape(text: str) -> str:
     """``text`` safe inside Markdown: names from an uploaded framework cannot turn into
     emphasis, links, headings or HTML."""
+    from iiscore_app.safe import unlink
+
     out = []
     for ch in str(text):
         out.append("\\" + ch if ch in "\\`*_{}[]()#+!|<>~$" else ch)
-    return "".join(out)
+    # escaping does not stop GFM's bare-URL autolinks (http://..., www.x, a@b): a zero-width space does
+    return unlink("".join(out))
 
 
 def _round(x, nd):

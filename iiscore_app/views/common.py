@@ -141,3 +141,19 @@ def top_line(ev, lang: str, n: int = 10) -> str:
             f" <span style='color:#d73027'>▼{now - was}</span>" if now > was else "")
         parts.append(f"{now} {html.escape(region_name(ev.b.ds, r, lang))} {res.composite[r]:.1f}{mv}")
     return f"<div id='iis-top' style='font-size:1.05rem'>{' · '.join(parts)}</div>"
+
+
+def no_composite_text(ev, lang: str) -> str | None:
+    """A warning naming the regions without a composite score (too little data for the coverage
+    rule), or None: they are left out of the ranking and the tiers, never scored as 0."""
+    from iiscore_app import safe
+
+    res = ev.current
+    comp = res.composite
+    regions = [r for r in res.regions if not np.isfinite(comp.get(r, np.nan))]
+    if not regions:
+        return None
+    sep = "、" if lang == "zh" else ", "
+    names = sep.join(region_name(ev.b.ds, r, lang) for r in regions[:12]) + ("…" if len(regions) > 12 else "")
+    return safe.t("warn.no_composite", lang, year=res.year, n=len(regions), names=names, pct=f"{ev.scn.coverage:.0%}",
+                  limit=safe.MAX_TEXT)

@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from iiscore_app.i18n import opt, provenance_label, t, unit_label
+from iiscore_app.safe import MAX_NAME, MAX_TEXT
+from iiscore_app.safe import md as _md
 
 __all__ = ["profile_metrics", "profile_summary", "pillar_profile_table", "pillar_profile_chart",
            "profile_trajectory_charts", "indicator_profile_table", "nearest_table", "neighbours_table",
@@ -25,6 +27,11 @@ def _nm(p, frame, key, lang):
 
 def _ind(p, j, lang):
     return _nm(p, p.indicators, j, lang) if j in p.indicators.index else str(j)
+
+
+def _mdind(p, j, lang):
+    """An indicator's name inside Markdown (shown as written)."""
+    return _md(_ind(p, j, lang), MAX_NAME)
 
 
 def _pil(p, k, lang):
@@ -64,12 +71,12 @@ def profile_metrics(p, lang: str) -> list:
 
 def profile_summary(p, lang: str) -> str:
     tier = t("pf.summary.tier", lang, t=p.tier, name=p.tier_name[1 if lang == "en" else 0]) if p.tier else "—"
-    s = t("pf.summary", lang, region=p.name(lang), n=p.n_regions, rank=p.rank, tier=tier)
+    s = t("pf.summary", lang, region=_md(p.name(lang), MAX_NAME), n=p.n_regions, rank=p.rank, tier=tier)
     sp = " " if lang == "en" else ""
     if p.strengths:
-        s += sp + t("pf.strengths", lang, items=_sep(lang).join(_ind(p, j, lang) for j in p.strengths))
+        s += sp + t("pf.strengths", lang, items=_sep(lang).join(_mdind(p, j, lang) for j in p.strengths))
     if p.weaknesses:
-        s += sp + t("pf.weaknesses", lang, items=_sep(lang).join(_ind(p, j, lang) for j in p.weaknesses))
+        s += sp + t("pf.weaknesses", lang, items=_sep(lang).join(_mdind(p, j, lang) for j in p.weaknesses))
     if not p.strengths and not p.weaknesses:
         s += sp + t("pf.flat", lang, m=p.margin)
     return s
@@ -208,23 +215,23 @@ def goal_text(p, gs, lang: str) -> str:
     """One goal-seek answer in a line: the changes (uniform: the common rise) and where they lead.
     An answer that needs nothing or is out of reach is the engine's own message."""
     if not gs.reached or gs.method == "none-needed":
-        return gs.message(lang)
+        return _md(gs.message(lang), 2 * MAX_TEXT)
     changes = [(j, v) for j, v in gs.changes.items() if v != 0]
     after = t("pf.goal.after", lang, s0=f"{gs.score_before:.2f}", s1=f"{gs.score_after:.2f}", r0=gs.rank_before,
               r1=gs.rank_after, t0=gs.tier_before if gs.tier_before is not None else "—",
               t1=gs.tier_after if gs.tier_after is not None else "—", mode=opt("whatif", gs.mode, lang))
     if p.target_tier in p.bars.index:  # under re-normalisation the bar moves with the change
         after += (" " if lang == "en" else "") + t("pf.goal.bar", lang, bar=f"{gs.target_score:.2f}",
-                                                   holder=p.region_label(p.bars.at[p.target_tier, "holder"], lang))
+                                                   holder=_md(p.region_label(p.bars.at[p.target_tier, "holder"], lang), MAX_NAME))
     if gs.strategy != "uniform":
         return after
     pct = f"{gs.uniform_pct:+.2f}%"
     if len(changes) == len(p.indicators):
         head = t("pf.goal.all", lang, l=len(changes), pct=pct)
     elif len(changes) > 6:
-        head = t("pf.goal.many", lang, l=len(changes), pct=pct, left=_sep(lang).join(_ind(p, j, lang) for j in gs.excluded))
+        head = t("pf.goal.many", lang, l=len(changes), pct=pct, left=_sep(lang).join(_mdind(p, j, lang) for j in gs.excluded))
     else:
-        head = t("pf.goal.some", lang, items=_sep(lang).join(_ind(p, j, lang) for j, _ in changes), pct=pct)
+        head = t("pf.goal.some", lang, items=_sep(lang).join(_mdind(p, j, lang) for j, _ in changes), pct=pct)
     return head + (" " if lang == "en" else "") + after
 
 

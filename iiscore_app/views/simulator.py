@@ -6,8 +6,15 @@ import pandas as pd
 
 from iiscore_app import scenario as S
 from iiscore_app.i18n import provenance_label, t, unit_label
+from iiscore_app.safe import MAX_NAME
+from iiscore_app.safe import md as _md_text
 
 from .common import NO_DATA, node_name, ranking_table, region_name, tier_label, top_line  # noqa: F401
+
+
+def _md(name: str) -> str:
+    """A name from the data (region, indicator) inside Markdown: shown as written, nothing rendered."""
+    return _md_text(name, MAX_NAME)
 
 
 # -- simulator ----------------------------------------------------------------------------------
@@ -192,7 +199,7 @@ def lever_explanations(lv, fw, lang: str, normalised=None) -> list[str]:
         gains = ""
         if code in ("renormalised", "treatment"):
             gains = t("sim.levers.gains", lang, pct=float(row["gain_per_pct"]), sd=float(row["gain_per_sd"]))
-        out.append(t("sim.levers.why", lang, name=fw.name(ind, lang), gains=gains, why=lever_note_text(code, lang)))
+        out.append(t("sim.levers.why", lang, name=_md(fw.name(ind, lang)), gains=gains, why=lever_note_text(code, lang)))
     return out
 
 
@@ -256,11 +263,11 @@ def goal_failure(gs, ds, fw, lang: str, max_pct: float, chosen) -> tuple[str, li
     cap, the region's strongest levers not chosen)."""
     target = _target_words(gs.target, lang)
     need = t("sim.goal.need." + gs.target.split()[0], lang, bar=gs.target_score)
-    text = t("sim.goal.fail", lang, region=region_name(ds, gs.region, lang), max=max_pct, target=target,
+    text = t("sim.goal.fail", lang, region=_md(region_name(ds, gs.region, lang)), max=max_pct, target=target,
              best=gs.best_score, rank=gs.best_rank, need=need)
     sep = "、" if lang == "zh" else ", "
     if gs.excluded:
-        text += " " + t("sim.goal.excluded", lang, names=sep.join(fw.name(k, lang) for k in gs.excluded))
+        text += " " + t("sim.goal.excluded", lang, names=sep.join(_md(fw.name(k, lang)) for k in gs.excluded))
     tips = []
     sug = gs.suggestions or {}
     if sug.get("nearer"):
@@ -271,7 +278,7 @@ def goal_failure(gs, ds, fw, lang: str, max_pct: float, chosen) -> tuple[str, li
     if sug.get("cap") is not None:
         tips.append((t("sim.goal.try.cap", lang, cap=float(sug["cap"])), {"goal_max": float(sug["cap"])}))
     if sug.get("levers"):
-        names = sep.join(fw.name(k, lang) for k in sug["levers"])
+        names = sep.join(_md(fw.name(k, lang)) for k in sug["levers"])
         inds = list(dict.fromkeys([*chosen, *sug["levers"]]))
         tips.append((t("sim.goal.try.levers", lang, names=names), {f"goal_inds.{gs.region}": inds}))
     return text, tips

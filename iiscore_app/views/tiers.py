@@ -134,10 +134,31 @@ def shift_html(ev, lang: str, big: bool = True, base_tiers: pd.Series | None = N
         cards.append(
             f"<div style='display:inline-block;margin:0.25em;padding:0.3em 0.6em;border-radius:0.4em;"
             f"border:3px solid {colour};font-size:{size};line-height:1.3'>"
-            f"<b>{html.escape(str(r[t('col.region', lang)]))}</b> "
+            f"<span style='font-weight:700'>{html.escape(str(r[t('col.region', lang)]))}</span> "
             f"<span style='color:{colour}'>{arrow}</span> "
-            f"{html.escape(str(r[t('col.tier_base', lang)]))} → <b>{html.escape(str(r[t('col.tier_now', lang)]))}</b></div>")
+            f"{html.escape(str(r[t('col.tier_base', lang)]))} → <span style='font-weight:700'>{html.escape(str(r[t('col.tier_now', lang)]))}</span></div>")
     return head + "<div data-testid='tier-shifts'>" + "".join(cards) + "</div>"
+
+
+def untiered(ev) -> tuple[list, list]:
+    """The regions the tiering in force leaves out: (without a composite, missing a pillar's score)."""
+    res, tiered = ev.current, set(ev.tiers.tier.index)
+    root = res.spec.framework.root
+    out = [r for r in res.regions if r not in tiered]
+    no_comp = [r for r in out if not np.isfinite(res.scores.at[r, root])]
+    return no_comp, [r for r in out if r not in no_comp]
+
+
+def untiered_text(ev, lang: str) -> list:
+    """Warnings naming the regions that are in no tier, why, and the fix (none when every region is tiered)."""
+    from iiscore_app import safe
+
+    no_comp, no_pillar = untiered(ev)
+    sep = "、" if lang == "zh" else ", "
+    # the regions without a composite are named on every page (views.common.no_composite_text)
+    return [safe.t("t.untiered.pillar", lang, n=len(no_pillar), limit=safe.MAX_TEXT,
+                   names=sep.join(region_name(ev.b.ds, r, lang) for r in no_pillar[:12])
+                   + ("…" if len(no_pillar) > 12 else ""))] if no_pillar else []
 
 
 def silhouette_table(ev, lang: str) -> pd.DataFrame:
@@ -146,11 +167,15 @@ def silhouette_table(ev, lang: str) -> pd.DataFrame:
     res = ev.current
     fw = res.spec.framework
     scn = ev.scn
+    # the regions the tiering places: those with every score it reads (as scenario.tiers_for)
+    cols = [fw.root, *fw.pillars] if scn.tier_features == "composite+pillars" else [fw.root]
+    table = res.scores[cols]
+    table = table[np.isfinite(table.to_numpy(float)).all(axis=1)]
     # the silhouette needs 2 <= k <= n - 1: an upload of a few regions gets a shorter table
-    ks = range(2, min(8, len(res.regions) - 1) + 1)
+    ks = range(2, min(8, len(table) - 1) + 1)
     if len(ks) == 0:
         return pd.DataFrame(columns=["silhouette", "inertia"])
-    sil = tiering.silhouette_by_k(res.scores[[fw.root, *fw.pillars]], ks=ks, features=scn.tier_features,
+    sil = tiering.silhouette_by_k(table, ks=ks, features=scn.tier_features,
                                   standardise=scn.tier_standardise, seed=scn.tier_seed, n_init=10)
     return sil.round(3)
 
