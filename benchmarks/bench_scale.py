@@ -37,7 +37,8 @@ logging.getLogger("streamlit").setLevel(logging.ERROR)
 from tests import _hostile as H  # noqa: E402
 
 PAGES = [("Overview", "app.py"), ("Weights", "pages/1_Weights.py"), ("Simulator", "pages/2_Simulator.py"),
-         ("Tiers", "pages/3_Tiers.py"), ("Data", "pages/4_Data.py")]
+         ("Tiers", "pages/3_Tiers.py"), ("Data", "pages/4_Data.py"), ("Profile", "pages/5_Profile.py"),
+         ("Audit", "pages/6_Audit.py")]
 
 
 def datasets(tmp: Path, only: str | None):
@@ -109,11 +110,12 @@ def cli(p: Path, f: Path, leaves, data):
         ("project to year + 2", ["project", "--to-year", str(int(data["year"].max()) + 2)]),
         ("audit", ["audit", "--out", "AUDIT_DIR"]),
         ("methods", ["methods"]),
+        ("brief (PDF)", ["brief", "--region", region, "--out", "AUDIT_DIR/brief.pdf"]),
     ]
     rows = []
     with tempfile.TemporaryDirectory() as out:
         for name, argv in cmds:
-            argv = [a if a != "AUDIT_DIR" else out for a in argv]
+            argv = [a.replace("AUDIT_DIR", out) for a in argv]
             r = H.run_limited("", 3600, 100_000, argv=[sys.executable, "-m", "iiscore", *argv, *common])
             ok = "exit 0" if r.returncode == 0 else f"exit {r.returncode}: {r.stderr.strip()[-200:]}"
             rows.append((f"python -m iiscore {name}", r.seconds, f"peak RSS {r.max_rss_mb:.0f} MB; {ok}"))

@@ -113,7 +113,8 @@ def _store(name: str, key: tuple, value, copy: bool) -> None:
     payload = _copy.deepcopy(value) if copy else value
     nbytes = sizeof(payload) + 200
     if nbytes > MAX_BYTES // 4:
-        _hits["too_big"] += 1
+        with _lock:
+            _hits["too_big"] += 1
         return
     with _lock:
         old = _entries.pop((name, key), None)
@@ -147,7 +148,8 @@ def cache_bytes(*, max_entries: int, copy: bool = False):
     cached."""
     def deco(fn):
         name = f"{fn.__module__}.{fn.__qualname__}"
-        _limits[name] = int(max_entries)
+        with _lock:
+            _limits[name] = int(max_entries)
         params = list(inspect.signature(fn).parameters)
         keyed = [i for i, p in enumerate(params) if not p.startswith("_")]
 

@@ -142,6 +142,110 @@ def test_shared_link_same_numbers(browser, server):
     assert top1 == top2 and "▲" in top1
 
 
+def _search(page) -> str:
+    return page.evaluate("() => location.search")
+
+
+def _wait_search(page, want: str) -> None:
+    page.wait_for_function("(s) => location.search === s", arg=want, timeout=20000)
+    wait_app(page)
+
+
+def _sidebar_button(page, label: str):
+    return page.locator("[data-testid=stSidebar]").get_by_role("button", name=label, exact=True).first
+
+
+def test_undo_redo_and_back(page_and_requests, server):
+    """A weight moved with the keyboard, undone, redone (sidebar buttons), then the browser's Back:
+    each step shows the numbers and the link of the scenario it returns to."""
+    from iiscore_app.i18n import t
+
+    page, _ = page_and_requests
+    page.goto(server + "/Weights")
+    wait_app(page, "五大分项权重")
+    page.wait_for_function("() => location.search.startsWith('?s=')", timeout=20000)
+    s0, top0 = _search(page), page.locator("#iis-top").inner_text()
+    slider = page.get_by_role("slider", name="技术创新")
+    slider.first.focus()
+    page.keyboard.press("End")  # one change (the slider's maximum): one undo step
+    page.wait_for_function(f"() => location.search !== {s0!r}", timeout=20000)
+    page.wait_for_function("() => /[▲▼]/.test(document.querySelector('#iis-top').innerText)", timeout=20000)
+    wait_app(page)
+    s1, top1 = _search(page), page.locator("#iis-top").inner_text()
+    assert s1 != s0 and top1 != top0
+
+    _sidebar_button(page, t("side.undo", "zh")).click()
+    _wait_search(page, s0)
+    page.wait_for_function("(t) => document.querySelector('#iis-top').innerText === t", arg=top0, timeout=20000)
+    assert _sidebar_button(page, t("side.undo", "zh")).is_disabled()
+
+    _sidebar_button(page, t("side.redo", "zh")).click()
+    _wait_search(page, s1)
+    page.wait_for_function("(t) => document.querySelector('#iis-top').innerText === t", arg=top1, timeout=20000)
+    assert _sidebar_button(page, t("side.redo", "zh")).is_disabled()
+
+    # the browser's Back: the URL of the step before, and its numbers
+    page.go_back()
+    _wait_search(page, s0)
+    page.wait_for_function("(t) => document.querySelector('#iis-top').innerText === t", arg=top0, timeout=20000)
+    # and Forward: the step after it again
+    page.go_forward()
+    _wait_search(page, s1)
+    page.wait_for_function("(t) => document.querySelector('#iis-top').innerText === t", arg=top1, timeout=20000)
+
+
+def test_saved_scenario_link_in_a_fresh_context(browser, server):
+    """A scenario saved under a name travels in the share link: opened in a fresh browser context
+    (no session, no storage), the saved scenario is listed, and loading it shows its numbers."""
+    from iiscore_app.i18n import t
+
+    ctx1 = browser.new_context(viewport={"width": 1500, "height": 1100})
+    p1 = ctx1.new_page()
+    p1.goto(server + "/Weights")
+    wait_app(p1, "五大分项权重")
+    p1.wait_for_function("() => location.search.startsWith('?s=')", timeout=20000)
+    s0, top0 = _search(p1), p1.locator("#iis-top").inner_text()
+    slider = p1.get_by_role("slider", name="技术创新")
+    slider.first.focus()
+    p1.keyboard.press("End")
+    p1.wait_for_function("() => /[▲▼]/.test(document.querySelector('#iis-top').innerText)", timeout=20000)
+    wait_app(p1)
+    top_saved = p1.locator("#iis-top").inner_text()
+    # save it under a name (the scenario tools' expander), then go back to the defaults
+    side = p1.locator("[data-testid=stSidebar]")
+    side.get_by_text(t("side.scenario", "zh"), exact=True).first.click()
+    box = side.get_by_label(t("side.save.name", "zh"))
+    box.fill("创新加码")
+    box.press("Enter")
+    wait_app(p1)
+    _sidebar_button(p1, t("side.save.button", "zh")).click()
+    p1.get_by_text(t("side.saved", "zh", name="创新加码")).first.wait_for(timeout=20000)
+    wait_app(p1)
+    s_saved = _search(p1)
+    side.get_by_text(t("side.presets", "zh"), exact=True).first.click()
+    _sidebar_button(p1, t("side.reset", "zh")).click()
+    p1.wait_for_function(f"() => location.search !== {s_saved!r}", timeout=20000)
+    p1.wait_for_function("(t) => document.querySelector('#iis-top').innerText === t", arg=top0, timeout=20000)
+    wait_app(p1)
+    link = p1.locator("[data-testid=stSidebar] [data-testid=stCode] code").first.text_content().strip()
+    ctx1.close()
+    assert link.startswith(server) and "?s=1." in link
+
+    ctx2 = browser.new_context(viewport={"width": 1500, "height": 1100})
+    p2 = ctx2.new_page()
+    p2.goto(link)
+    wait_app(p2, "五大分项权重")
+    assert p2.locator("#iis-top").inner_text() == top0  # the link's own scenario: the defaults
+    side = p2.locator("[data-testid=stSidebar]")
+    side.get_by_text(t("side.scenario", "zh"), exact=True).first.click()
+    picked = side.locator("[data-testid=stSelectbox]").filter(has_text=t("side.named", "zh")).first
+    picked.wait_for(timeout=20000)
+    assert "创新加码" in (picked.text_content() or "") + picked.locator("input").first.input_value()
+    _sidebar_button(p2, t("side.load", "zh")).click()
+    p2.wait_for_function("(t) => document.querySelector('#iis-top').innerText === t", arg=top_saved, timeout=20000)
+    ctx2.close()
+
+
 def test_english_switch(page_and_requests, server):
     page, _ = page_and_requests
     page.goto(server + "/")
