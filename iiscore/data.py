@@ -866,6 +866,19 @@ def _obj(values) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
+def _resolve_indicator(framework, text, en: str, zh: str, **where) -> str:
+    """The framework's id for an indicator written as ``text``, or a DataError (``en``/``zh`` plus the
+    framework's "did you mean" hint) naming where it was written."""
+    try:
+        return framework.resolve(text)
+    except Exception as exc:
+        hint = getattr(exc, "en", "")
+        hint = hint[hint.find("Did you mean"):] if "Did you mean" in hint else ""
+        hint_zh = getattr(exc, "zh", "")
+        hint_zh = hint_zh[hint_zh.find("是否指"):] if "是否指" in hint_zh else ""
+        raise DataError(f"{en} {hint}".strip(), f"{zh}{hint_zh}", **where) from None
+
+
 def _first_rows(series: pd.Series) -> np.ndarray:
     """Positions of the first occurrence of each distinct value, in order."""
     codes, _ = pd.factorize(series, use_na_sentinel=False)
@@ -945,26 +958,32 @@ def _map_regions(raw: np.ndarray, region_info, name, rows, column):
         rid = ref.get(k, v)
         to_id[v] = rid
         by_id.setdefault(rid, {}).setdefault(k, v)
-    for rid, spellings in by_id.items():
-        if len(spellings) > 1:
-            a, b = list(spellings.values())[:2]
+    # the first problem in the file's order: one region written two ways, or two regions whose names
+    # differ only in case, letter width or spaces (they could not be told apart when named later, in
+    # an edit or a link: refused rather than one answering for both)
+    problems = []
+    for rid, sp in by_id.items():
+        if len(sp) > 1:
+            a, b = list(sp.values())[:2]
+            problems.append((first_row[b], "spelling", a, b, rid))
+    seen: dict = {}
+    for v, rid in to_id.items():
+        other = seen.setdefault(name_key(rid), (rid, v))
+        if other[0] != rid:
+            problems.append((first_row[v], "indistinct", other[1], v, rid))
+    if problems:
+        _, kind, a, b, rid = min(problems, key=lambda p: p[0])
+        if kind == "spelling":
             raise DataError(
                 f"'{_short(a)}' (row {first_row[a]}) and '{_short(b)}' (row {first_row[b]}) both name the region "
                 f"{rid}. Use one spelling per region.",
                 f"“{_short(a)}”（第 {first_row[a]} 行）与“{_short(b)}”（第 {first_row[b]} 行）指的是同一地区 {rid}。"
                 f"每个地区请只用一种写法。", file=name, row=first_row[b], column=column)
-    # two regions whose names differ only in case, letter width or spaces could not be told apart
-    # when named later (an edit, a link): refuse them rather than let one answer for both
-    seen: dict = {}
-    for v, rid in to_id.items():
-        other = seen.setdefault(name_key(rid), (rid, v))
-        if other[0] != rid:
-            a, b = other[1], v
-            raise DataError(
-                f"'{_short(a)}' (row {first_row[a]}) and '{_short(b)}' (row {first_row[b]}) differ only in case, "
-                f"letter width or spaces, so they cannot be told apart. Name each region distinctly.",
-                f"“{_short(a)}”（第 {first_row[a]} 行）与“{_short(b)}”（第 {first_row[b]} 行）只有大小写、全半角或空格"
-                f"不同，无法区分。请给每个地区一个可区分的名称。", file=name, row=first_row[b], column=column)
+        raise DataError(
+            f"'{_short(a)}' (row {first_row[a]}) and '{_short(b)}' (row {first_row[b]}) differ only in case, "
+            f"letter width or spaces, so they cannot be told apart. Name each region distinctly.",
+            f"“{_short(a)}”（第 {first_row[a]} 行）与“{_short(b)}”（第 {first_row[b]} 行）只有大小写、全半角或空格"
+            f"不同，无法区分。请给每个地区一个可区分的名称。", file=name, row=first_row[b], column=column)
     name_map = tuple((v, rid) for v, rid in to_id.items() if v != rid)
     aliases = {name_key(v): rid for v, rid in to_id.items()}
     return np.array([to_id[v] for v in raw], dtype=object), name_map, aliases
@@ -1094,17 +1113,9 @@ def load_data(source, framework=None, *, name=None, region_info: pd.DataFrame | 
             for i in _first_rows(ind_col):
                 v, row = ind_col.iat[i], rows[i]
                 if v not in resolved:
-                    try:
-                        resolved[v] = framework.resolve(v)
-                    except Exception as exc:
-                        hint = getattr(exc, "en", "")
-                        hint = hint[hint.find("Did you mean"):] if "Did you mean" in hint else ""
-                        hint_zh = getattr(exc, "zh", "")
-                        hint_zh = hint_zh[hint_zh.find("是否指"):] if "是否指" in hint_zh else ""
-                        raise DataError(
-                            f"Unknown indicator '{_short(v)}'. Use an indicator id or name from the framework. {hint}",
-                            f"未知指标“{_short(v)}”。请使用框架中的指标编号或名称。{hint_zh}", file=name, row=int(row),
-                            column=_short(icol)) from None
+                    resolved[v] = _resolve_indicator(
+                        framework, v, f"Unknown indicator '{_short(v)}'. Use an indicator id or name from the framework.",
+                        f"未知指标“{_short(v)}”。请使用框架中的指标编号或名称。", file=name, row=int(row), column=_short(icol))
             long["indicator"] = long["indicator"].map(resolved)
         if long["indicator"].nunique() > limits.MAX_INDICATORS:
             raise _limit_error(name, "indicators", int(long["indicator"].nunique()))
@@ -1119,17 +1130,10 @@ def load_data(source, framework=None, *, name=None, region_info: pd.DataFrame | 
         ids = {}
         for c in value_cols:
             if framework is not None:
-                try:
-                    ids[c] = framework.resolve(c)
-                except Exception as exc:
-                    hint = getattr(exc, "en", "")
-                    hint = hint[hint.find("Did you mean"):] if "Did you mean" in hint else ""
-                    hint_zh = getattr(exc, "zh", "")
-                    hint_zh = hint_zh[hint_zh.find("是否指"):] if "是否指" in hint_zh else ""
-                    raise DataError(f"Unknown indicator column '{_short(c)}'. Rename it to an indicator id or name "
-                                    f"from the framework, or remove it. {hint}",
-                                    f"未知的指标列“{_short(c)}”。请改为框架中的指标编号或名称，或删除该列。{hint_zh}",
-                                    file=name, column=_short(c)) from None
+                ids[c] = _resolve_indicator(
+                    framework, c, f"Unknown indicator column '{_short(c)}'. Rename it to an indicator id or name "
+                    f"from the framework, or remove it.", f"未知的指标列“{_short(c)}”。请改为框架中的指标编号或名称，或删除该列。",
+                    file=name, column=_short(c))
             else:
                 ids[c] = c
         twice = [i for i, n in Counter(ids.values()).items() if n > 1]

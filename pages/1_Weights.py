@@ -116,9 +116,9 @@ else:
             cur[k] = round(float(v) * total, 4)
         state.update(weights=cur)
         if consistent:
-            state.flash(safe.t("w.ahp.applied", state.lang(), group=group, cr=cr))
+            state.flash(t("w.ahp.applied", state.lang(), group=group, cr=cr))
         else:
-            state.flash(("warning", safe.t("w.ahp.applied.bad", state.lang(), group=group, cr=cr)))
+            state.flash(("warning", t("w.ahp.applied.bad", state.lang(), group=group, cr=cr)))
 
 
     digest = hashlib.sha1(entry["judged"].to_json().encode()).hexdigest()[:10]  # these judgements

@@ -128,7 +128,7 @@ def _confirm() -> None:
     pb = state.pending_upload()
     state.confirm_upload()
     if pb is not None:
-        state.flash(("success", safe.t("d.upload.ok", state.lang(), name=pb.label, regions=len(pb.ds.regions),
+        state.flash(("success", t("d.upload.ok", state.lang(), name=pb.label, regions=len(pb.ds.regions),
                                   years=len(pb.ds.years), inds=len(pb.fw.leaves))))
 
 
@@ -159,7 +159,7 @@ else:
                                           decimal)
             st.session_state.pop(state.wkey("d_failed"), None)
             if not held:
-                state.flash(("success", safe.t("d.upload.ok", lang, name=data_file.name, regions=len(nb.ds.regions),
+                state.flash(("success", t("d.upload.ok", lang, name=data_file.name, regions=len(nb.ds.regions),
                                           years=len(nb.ds.years), inds=len(nb.fw.leaves))))
             st.rerun()  # the banner and tables above were drawn from the previous data
         except IIScoreError as exc:

@@ -78,3 +78,38 @@ def stop_server(proc) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(10)
+
+
+#: Chromium's flags for the browser tests: headless, and nothing that phones home.
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _fixtures():
+    """``server`` (one app server per test module) and ``browser`` (one Chromium per module):
+    import both into a browser test module to use them."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def server():
+        skip_without_browser()
+        proc, url = start_server()
+        try:
+            yield url
+        finally:
+            stop_server(proc)
+
+    @pytest.fixture(scope="module")
+    def browser():
+        skip_without_browser()
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            yield b
+            b.close()
+
+    return server, browser
+
+
+server, browser = _fixtures()

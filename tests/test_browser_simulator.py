@@ -18,37 +18,14 @@ from iiscore.datasets import default_spec
 from iiscore.weights import ahp
 from iiscore_app import scenario as S
 from iiscore_app.i18n import t
-from tests._server import CHROMIUM, skip_without_browser, start_server, stop_server
+from tests._server import browser, server  # noqa: F401 - the module's app server and Chromium
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DS, FW = iiscore.load_default(), iiscore.load_default_framework()
 YEAR = DS.years[-1]
 SPEC = default_spec(year=YEAR)
 CTX = S.make_context(DS, FW)
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    skip_without_browser()
-    proc, url = start_server()
-    try:
-        yield url
-    finally:
-        stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    skip_without_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

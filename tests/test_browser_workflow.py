@@ -33,10 +33,8 @@ from iiscore.resources import data_file
 from iiscore.spec import Spec
 from iiscore_app import presets as P
 from iiscore_app import scenario as S
-from tests._server import CHROMIUM, skip_without_browser, start_server, stop_server
+from tests._server import browser, server  # noqa: F401 - the module's app server and Chromium
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DS, FW = iiscore.load_default(), iiscore.load_default_framework()
 ROOT = FW.root
 CTX = S.make_context(DS, FW)
@@ -44,27 +42,6 @@ CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 CHANGES = [("贵州", 2023, "network", 3.0), ("西藏", 2023, "rd_input", 2.0), ("北京", 2022, "talent", 0.5)]
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    skip_without_browser()
-    proc, url = start_server()
-    try:
-        yield url
-    finally:
-        stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    skip_without_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

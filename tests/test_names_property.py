@@ -159,3 +159,13 @@ def test_indicator_names_that_are_prefixes_resolve_exactly(names):
             and not re.fullmatch(r"i\d+", longest[:-1]) and not longest[:-1].startswith("Ind"):
         with pytest.raises(FrameworkError):
             fw.resolve(longest[:-1])
+
+
+def test_first_clash_in_the_file_is_reported():
+    """Found by the property test above: 北京 written as 北京 and 110000, 陕西 as 陕西 and 610000 --
+    the error names the clash whose second spelling comes first in the file (610000, row 40)."""
+    names = ["北京", "陕西", "610000", "110000"]
+    with pytest.raises(DataError) as exc:
+        iiscore.load_data(table(names), FW, region_info=INFO)
+    n = len(FW.leaves)
+    assert exc.value.row == 2 + n * 2 and "'陕西' (row 21)" in exc.value.en and "'610000'" in exc.value.en
