@@ -52,8 +52,8 @@ def main() -> None:
     csv_bytes, xlsx_bytes = export.to_csv(tpl), views.template_xlsx(ds, fw, "zh")
 
     def read(data, name):
-        state._upload_bundle.clear()
-        state._upload_bundle(state.upload_key(data), name, None, data, None)
+        # the loading itself, uncached (the app keeps the Bundle while a session holds it)
+        state._load_upload(state.upload_key(data), name, None, data, None)
 
     ev = state.Eval(P.preset("west_infra", ds, fw, b.context.defaults).replace(weights={"innovation": 45.0}), b)
     mc = views.monte_carlo_for(ev)

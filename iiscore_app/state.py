@@ -27,6 +27,11 @@ from iiscore_app.i18n import t
 from . import cache, serving
 
 
+#: Target tests the Simulator's cheapest goal-seek may spend (about 0.4 s here): the best combination
+#: found within it is still checked to reach the target; "proven" is claimed only if the search
+#: finished (the engine's own budget, 60,000, can take most of a minute over 19 indicators).
+GOAL_BUDGET = 500
+
 # -- session keys (the only place they are named) ---------------------------------------------
 SCN = "_iis_scenario"        # Scenario
 NOTICES = "_iis_notices"     # list[Notice] from the link, shown until dismissed

@@ -18,6 +18,8 @@ STRINGS = {
     "sim.passes": ("被超越或超越它的地区", "Regions it passes or that pass it"),
     "sim.passes.none": ("排名没有变化。", "No change in ranks."),
     "sim.edits": ("当前全部修改", "All current edits"),
+    "sim.goal.unproven": ("这是在 {n:,} 次目标检验内找到的最便宜组合（已核实能达到目标），未证明是最便宜的；命令行 `python -m iiscore goalseek` 可完成证明。",
+                          "The cheapest combination found within {n:,} target tests (checked to reach the target), not proven the cheapest; the command line (`python -m iiscore goalseek`) completes the proof."),
     "sim.brief": ("{region}的简报（含本情景的修改），可下载为 PDF 或 Word：", "{region}'s brief under this scenario (its edits included), as PDF or Word:"),
     "sim.noedits": ("尚未修改任何数值。", "No values edited yet."),
     # levers
