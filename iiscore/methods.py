@@ -323,6 +323,15 @@ def bod(Z, groups=None, share_bounds=None):
     (scores, W) : ndarray (n,), ndarray (n, m)
         Scores in [0, 1] and each region's most favourable weights.
     """
+    from . import limits
+
+    n_regions = int(np.asarray(Z).shape[0])
+    if n_regions > limits.MAX_BOD_REGIONS:
+        raise DataError(
+            f"Benefit of the Doubt solves one linear programme per region: above {limits.MAX_BOD_REGIONS:,} "
+            f"regions ({n_regions:,} here) it is left out to keep the work bounded; the other methods are kept.",
+            f"BoD 有利权重法需要为每个地区求解一个线性规划：超过 {limits.MAX_BOD_REGIONS:,} 个地区（此处 "
+            f"{n_regions:,} 个）时不计算，以限制计算量；其他方法照常。", parameter="methods")
     from scipy.optimize import linprog
 
     Z = np.nan_to_num(np.asarray(Z, float), nan=0.0)

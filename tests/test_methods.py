@@ -406,3 +406,18 @@ def test_documented_builtin_methods(builtin):
     assert set(mt.method_dependent_regions[:2]) == {"海南", "重庆"}  # 8 places each, the widest
     assert (mt.ranks.loc["广东"] == 1).all() and (mt.ranks.loc["西藏"] == 31).all()
     assert sorted(mt.scores.index[mt.scores["bod"] >= 1 - 1e-9]) == sorted(["北京", "上海", "江苏", "山东", "广东"])
+
+
+def test_bod_is_left_out_above_its_region_limit(monkeypatch):
+    """Bounded work: above limits.MAX_BOD_REGIONS regions BoD is refused with a message, and
+    compare_methods keeps every other method, noting why BoD is missing (3,000 counties took 5
+    minutes of linear programmes)."""
+    from iiscore import limits
+
+    monkeypatch.setattr(limits, "MAX_BOD_REGIONS", 10)
+    mt = M.compare_methods(load_default(), default_spec(year=2023))
+    assert mt.scores["bod"].isna().all() and mt.scores["bod_restricted"].isna().all()
+    assert mt.scores["topsis"].notna().all() and mt.scores["report"].notna().all()
+    assert any("above 10 regions (31 here)" in en for en, _ in mt.notes)
+    with pytest.raises(DataError, match="31 here"):
+        M.bod(np.ones((31, 3)))
