@@ -17,12 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests._server import CHROMIUM, start_server, stop_server  # noqa: E402 - the tests' server helper
+from tests._server import ARGS, CHROMIUM, start_server, stop_server  # noqa: E402 - the tests' server helpers
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SIZES = {1440: (1440, 900), 1280: (1280, 720), 390: (390, 844)}
 
 
