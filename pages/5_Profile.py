@@ -44,7 +44,10 @@ st.markdown(views.profile_summary(p, lang))
 # -- pillars and the trajectory ---------------------------------------------------------------------
 left, right = st.columns([3, 2])
 with left:
-    st.vega_lite_chart(views.pillar_profile_chart(p, lang).to_dict(), width="stretch", key=state.wkey("pf_pillars"))
+    # the chart's own height ("content") came out about 60 px with the grouped bars, and the axis
+    # dropped two of the five pillar names: the bars' height plus the title, axis and legend
+    st.vega_lite_chart(views.pillar_profile_chart(p, lang).to_dict(), width="stretch", key=state.wkey("pf_pillars"),
+                       height=views.pillar_chart_height(p))
     st.caption(safe.t("pf.pillars.caption", lang, leader=p.region_label(p.leader, lang), rank=p.leader_rank,
                  scale=ui.scale_caption(ev, lang)))
 with right:
@@ -82,7 +85,7 @@ if other is not None and other in ds.regions:
                 for mc, (label, value, delta, help_) in zip(mcols, views.profile_metrics(x, lang)[:3]):
                     mc.metric(label, value, delta, help=help_)
         st.vega_lite_chart(views.pillar_profile_chart(p, lang, other=q).to_dict(), width="stretch",
-                           key=state.wkey("pf_cmp_chart"))
+                           key=state.wkey("pf_cmp_chart"), height=views.pillar_chart_height(p))
         pil, ind = views.compare_tables(p, q, lang)
         st.dataframe(pil, hide_index=True, key=state.wkey("pf_cmp_pillars"))
         st.dataframe(ind, hide_index=True, key=state.wkey("pf_cmp_inds"))

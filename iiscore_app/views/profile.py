@@ -13,7 +13,7 @@ from iiscore_app.i18n import opt, provenance_label, t, unit_label
 from iiscore_app.safe import MAX_NAME, MAX_TEXT
 from iiscore_app.safe import md as _md
 
-__all__ = ["profile_metrics", "profile_summary", "pillar_profile_table", "pillar_profile_chart",
+__all__ = ["profile_metrics", "profile_summary", "pillar_profile_table", "pillar_profile_chart", "pillar_chart_height",
            "profile_trajectory_charts", "indicator_profile_table", "nearest_table", "neighbours_table",
            "bars_table", "profile_levers_table", "goal_changes_table", "goal_text", "methods_band_table", "compare_tables",
            "mark_label"]
@@ -80,6 +80,11 @@ def profile_summary(p, lang: str) -> str:
     if not p.strengths and not p.weaknesses:
         s += sp + t("pf.flat", lang, m=p.margin)
     return s
+
+
+def pillar_chart_height(p) -> int:
+    """Pixels for :func:`pillar_profile_chart`: 56 per pillar, plus its title, axis and legend."""
+    return max(200, 56 * len(p.pillars)) + 150
 
 
 def pillar_profile_table(p, lang: str) -> pd.DataFrame:
