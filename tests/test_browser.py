@@ -286,5 +286,8 @@ def test_simulator_edits_by_keyboard_keep_focus(page_and_requests, server):
     scn, notes = S.decode(unquote(page.url).split("?s=", 1)[1], S.make_context(ds, fw))
     assert not notes
     assert scn.edits == (S.Edit(ds.regions[0], "network", "pct", 50.0), S.Edit(ds.regions[0], "platform", "pct", 20.0))
+    # the grid redraws after the rerun that recorded the edit: wait for both rows to be marked
+    page.wait_for_function("() => (document.querySelector('[data-testid=stDataFrame] table') || {innerText: ''})"
+                           ".innerText.split('情景修改').length - 1 >= 2", timeout=30000)
     cells = grid.locator("table").inner_text()
     assert cells.count("情景修改") == 2
