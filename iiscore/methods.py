@@ -61,6 +61,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from . import limits
 from .audit import pairwise_corr, rank_min
 from .errors import DataError, IIScoreError, SpecError, check_choice
 from .pipeline import Result, build
@@ -323,8 +324,6 @@ def bod(Z, groups=None, share_bounds=None):
     (scores, W) : ndarray (n,), ndarray (n, m)
         Scores in [0, 1] and each region's most favourable weights.
     """
-    from . import limits
-
     n_regions = int(np.asarray(Z).shape[0])
     if n_regions > limits.MAX_BOD_REGIONS:
         raise DataError(

@@ -501,6 +501,18 @@ def _module_mutables(tree) -> set:
 LOCKED_MODULES = {"iiscore_app/cache.py"}
 
 
+def _under_lock(tree) -> set:
+    """ids of the nodes inside a ``with _lock:`` block of ``tree``."""
+    import ast
+
+    out = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.With) and any(isinstance(i.context_expr, ast.Name) and i.context_expr.id == "_lock"
+                                           for i in n.items):
+            out |= {id(x) for x in ast.walk(n)}
+    return out
+
+
 def test_no_module_level_state_is_mutated():
     """A module-level dict/list mutated at run time is shared by every session of the server."""
     import ast
@@ -525,10 +537,8 @@ def test_no_module_level_state_is_mutated():
         # ``*_locked`` helper that is only called there)
         guarded = set()
         if rel in LOCKED_MODULES:
+            guarded = _under_lock(tree)
             for n in ast.walk(tree):
-                if isinstance(n, ast.With) and any(isinstance(i.context_expr, ast.Name) and i.context_expr.id == "_lock"
-                                                   for i in n.items):
-                    guarded |= {id(x) for x in ast.walk(n)}
                 if isinstance(n, ast.FunctionDef) and n.name.endswith("_locked"):
                     guarded |= {id(x) for x in ast.walk(n)}
                     callers = [c for c in ast.walk(tree) if isinstance(c, ast.Call) and
@@ -564,12 +574,7 @@ def test_no_module_level_state_is_mutated():
                     found.append(f"{rel}:{node.lineno}: {name}.{node.func.attr}(...) mutates module-level state")
     # a ``*_locked`` helper is called only where the lock is held
     for rel, name, callers in calls_guarded_later:
-        tree = trees[ROOT / rel]
-        locked = set()
-        for n in ast.walk(tree):
-            if isinstance(n, ast.With) and any(isinstance(i.context_expr, ast.Name) and i.context_expr.id == "_lock"
-                                               for i in n.items):
-                locked |= {id(x) for x in ast.walk(n)}
+        locked = _under_lock(trees[ROOT / rel])
         assert all(id(c) in locked for c in callers), f"{rel}: {name} called without the lock"
     # a function-local variable that shadows a module-level name is not shared: check by hand
     # that each hit below is not one; none today

@@ -153,7 +153,11 @@ def no_composite_text(ev, lang: str) -> str | None:
     regions = [r for r in res.regions if not np.isfinite(comp.get(r, np.nan))]
     if not regions:
         return None
+    return safe.t("warn.no_composite", lang, year=res.year, n=len(regions), names=region_list(ev.b.ds, regions, lang),
+                  pct=f"{ev.scn.coverage:.0%}", limit=safe.MAX_TEXT)
+
+
+def region_list(ds, regions, lang: str, cap: int = 12) -> str:
+    """Region names joined in ``lang`` ("、" or ", "), the first ``cap`` of them and "…" for the rest."""
     sep = "、" if lang == "zh" else ", "
-    names = sep.join(region_name(ev.b.ds, r, lang) for r in regions[:12]) + ("…" if len(regions) > 12 else "")
-    return safe.t("warn.no_composite", lang, year=res.year, n=len(regions), names=names, pct=f"{ev.scn.coverage:.0%}",
-                  limit=safe.MAX_TEXT)
+    return sep.join(region_name(ds, r, lang) for r in regions[:cap]) + ("…" if len(regions) > cap else "")

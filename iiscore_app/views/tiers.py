@@ -153,12 +153,12 @@ def untiered_text(ev, lang: str) -> list:
     """Warnings naming the regions that are in no tier, why, and the fix (none when every region is tiered)."""
     from iiscore_app import safe
 
-    no_comp, no_pillar = untiered(ev)
-    sep = "、" if lang == "zh" else ", "
+    from .common import region_list
+
+    _, no_pillar = untiered(ev)
     # the regions without a composite are named on every page (views.common.no_composite_text)
     return [safe.t("t.untiered.pillar", lang, n=len(no_pillar), limit=safe.MAX_TEXT,
-                   names=sep.join(region_name(ev.b.ds, r, lang) for r in no_pillar[:12])
-                   + ("…" if len(no_pillar) > 12 else ""))] if no_pillar else []
+                   names=region_list(ev.b.ds, no_pillar, lang))] if no_pillar else []
 
 
 def silhouette_table(ev, lang: str) -> pd.DataFrame:
