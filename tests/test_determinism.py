@@ -208,7 +208,7 @@ def test_server_restarts_show_the_same_numbers():
 
     skip_without_browser()
     from playwright.sync_api import sync_playwright
-    from tests.test_browser import ARGS
+    from tests._server import ARGS
 
     scn = scenarios()["west_infra_fixed"].replace(lang="zh", weights={"application": 25.5})
     home = "?s=" + S.encode(scn.replace(page="home"), CTX)
