@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from iiscore import Spec, build, load_data, load_framework  # noqa: E402
-from iiscore.simulate import goal_seek, levers, parse_edit, project, whatif  # noqa: E402
+from iiscore.simulate import INTERACTIVE_BUDGET, goal_seek, levers, parse_edit, project, whatif  # noqa: E402
 from iiscore.simulate.levers import evaluator  # noqa: E402 - the one fast path (iiscore.pipeline.Evaluator)
 
-GOAL_BUDGET = 500  # as iiscore_app.state.GOAL_BUDGET (the app is not imported here)
+GOAL_BUDGET = INTERACTIVE_BUDGET  # the Simulator page's budget (iiscore_app.state.GOAL_BUDGET)
 
 
 def data_and_spec(synthetic: bool = False):

@@ -87,7 +87,7 @@ class RollUp:
     """
 
     __slots__ = ("framework", "aggregation", "coverage", "leaves", "nodes", "plan", "slot", "root_slot",
-                 "_gw")
+                 "_gw", "_paths")
 
     def __init__(self, framework, aggregation: str = "arithmetic", coverage: float = 0.0):
         self.framework = framework
@@ -109,6 +109,20 @@ class RollUp:
         self.slot = slot
         self.root_slot = slot[framework.root]
         self._gw = framework.global_weights().reindex(list(self.leaves)).to_numpy(float)
+        # each leaf's slots from itself up to the root's child: step k multiplies, for every leaf whose
+        # path is that long, the local weight of its k-th slot (leaf first, as a per-leaf walk would)
+        parent = {int(k): pos for pos, _node, kids, _w in plan for k in kids}
+        walks = []
+        for j in range(len(self.leaves)):
+            walk, s = [], j
+            while s in parent:
+                walk.append(s)
+                s = parent[s]
+            walks.append(walk)
+        self._paths = tuple(
+            (np.array([j for j, w in enumerate(walks) if len(w) > k], dtype=np.intp),
+             np.array([w[k] for w in walks if len(w) > k], dtype=np.intp))
+            for k in range(max(map(len, walks), default=0)))
 
     # -- one leaf-score matrix: build() -----------------------------------------------------------
     def _enough(self, present: np.ndarray) -> np.ndarray:
@@ -138,7 +152,8 @@ class RollUp:
             raise _geometric_error()
         S = np.empty((R, len(self.nodes)))
         S[:, :Z.shape[1]] = Z
-        local = np.ones((R, len(self.nodes))) if effective else None
+        # slots x regions: the gathers below take whole rows (columns of a C array cost 0.1 s at 5,000 x 500)
+        local = np.ones((len(self.nodes), R)) if effective else None
         short = []
         for pos, node, kids, w in self.plan:
             # C-ordered, as np.column_stack gives: einsum's summation order (hence the last bit of
@@ -165,19 +180,15 @@ class RollUp:
                 s = np.einsum("ij,ij->i", W, np.nan_to_num(C))
             S[:, pos] = np.where(ok, s, np.nan)
             if effective:
-                local[:, kids] = W
+                local[kids] = W.T
         eff = None
         if effective:
-            eff = np.ones((R, len(self.leaves)))
-            parent_slot = {}
-            for pos, _node, kids, _w in self.plan:
-                for k in kids:
-                    parent_slot[int(k)] = pos
-            for j in range(len(self.leaves)):
-                s = j
-                while s in parent_slot:
-                    eff[:, j] *= local[:, s]
-                    s = parent_slot[s]
+            # the product of the local weights along each leaf's path, in the order leaf -> root,
+            # one vectorised step per level; returned as the transpose (F-ordered), values unchanged
+            eff = np.ones((len(self.leaves), R))
+            for cols, src in self._paths:
+                eff[cols] *= local[src]
+            eff = eff.T
         return S, eff, short
 
     def composite(self, Z: np.ndarray) -> np.ndarray:

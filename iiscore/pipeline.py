@@ -26,7 +26,7 @@ import pandas as pd
 from . import treat as _treat
 from .aggregate import RollUp
 from .data import Dataset
-from .errors import DataError, SpecError
+from .errors import DataError, IIScoreError, SpecError
 from .normalise import NORMALISERS, n_goalposts
 from .spec import Spec
 
@@ -101,6 +101,13 @@ class Ruler:
     def frozen_minmax(self) -> bool:
         return self.normalisation == "minmax"
 
+    def columns(self, cols) -> "Ruler":
+        """The ruler of the leaves at positions ``cols`` (each leaf's fit is its own)."""
+        cols = np.asarray(cols, dtype=np.intp)
+        return Ruler(tuple(self.leaves[k] for k in cols), tuple(self.fitted[k] for k in cols),
+                     None if self.means is None else _frozen(self.means[cols]), _frozen(self.lo[cols]),
+                     _frozen(self.hi[cols]), self.normalisation, self.fitted_on)
+
     @property
     def goalposts(self) -> pd.DataFrame:
         return pd.DataFrame({"lo": self.lo, "hi": self.hi}, index=pd.Index(list(self.leaves), name="indicator"))
@@ -119,14 +126,16 @@ def _frozen(a):
     return a
 
 
-def fit_ruler(X: np.ndarray, spec: Spec, others: np.ndarray | None = None) -> Ruler:
+def fit_ruler(X: np.ndarray, spec: Spec, others: np.ndarray | None = None, leaves=None) -> Ruler:
     """Fit the ruler of ``spec`` on the scored year's raw values ``X`` (regions × leaves).
 
     ``others`` are the other years' rows (stacked), needed when the goalposts or the treatment are
-    pooled over the years.
+    pooled over the years. ``leaves``: the columns of ``X`` when they are not all the framework's
+    leaves (every step is fitted column by column).
     """
     fw = spec.framework
-    leaves = tuple(fw.leaves)
+    leaves = tuple(fw.leaves) if leaves is None else tuple(leaves)
+    X = np.ascontiguousarray(X, dtype=float)  # one memory order, one summation order (see _stages)
     mean = spec.missing == "mean"
     means = _nanmean(X) if mean else None
     X_in = impute_mean(X, means) if mean else X
@@ -192,7 +201,13 @@ def _frontier_error(spec, leaves, cols, X_in) -> SpecError:
 
 
 def _stages(X: np.ndarray, spec: Spec, ruler: Ruler, direction: np.ndarray, *, regions=None, check=True):
-    """Steps 1-3 with a ruler: (values after the missing policy, treated, normalised)."""
+    """Steps 1-3 with a ruler: (values after the missing policy, treated, normalised).
+
+    ``X`` is taken in row-major order whatever it came in: numpy sums a column of a row-major
+    matrix row by row, of a column-major one pairwise, so the means and deviations of the same
+    values would differ in the last bit between build() (a frame's column-major matrix), the
+    fast path's copies and its column-wise evaluation (:meth:`Evaluator.normalised`)."""
+    X = np.ascontiguousarray(X, dtype=float)
     X_in = impute_mean(X, ruler.means) if ruler.means is not None else X
     T = _treat.apply(X_in, ruler.fitted)
     if check:
@@ -449,7 +464,7 @@ class Evaluator:
         The frozen ruler, or None when it is re-fitted.
     """
 
-    __slots__ = ("spec", "year", "regions", "leaves", "X", "direction", "ruler", "rollup", "_others")
+    __slots__ = ("spec", "year", "regions", "leaves", "X", "direction", "ruler", "rollup", "_others", "_Z0", "_bits")
 
     def __init__(self, data: Dataset, spec: Spec, *, ruler: Ruler | None = None, year: int | None = None):
         fw = spec.framework
@@ -469,6 +484,8 @@ class Evaluator:
         self.ruler = ruler
         self.rollup = RollUp(fw, spec.aggregation, spec.coverage)
         self._others = None if ruler is not None else _year_rows(data, spec, year, leaves)
+        self._Z0 = None  # the normalised scores of X, computed at the first column-wise evaluation
+        self._bits = None
 
     @property
     def frozen(self) -> bool:
@@ -479,9 +496,57 @@ class Evaluator:
         return self.ruler if self.ruler is not None else fit_ruler(np.asarray(X, float), self.spec, self._others)
 
     def normalised(self, X: np.ndarray, *, check: bool = False) -> np.ndarray:
-        """Normalised leaf scores (regions × leaves) for raw values ``X``, as build() computes them."""
+        """Normalised leaf scores (regions × leaves) for raw values ``X``, as build() computes them.
+
+        Every step before aggregation is fitted and applied indicator by indicator, so when ``X``
+        differs from :attr:`X` in a few columns (a what-if on one region, a goal-seek, the levers)
+        only those columns are re-fitted and re-normalised; the others are :attr:`X`'s. Equal to
+        ``build()`` on the edited data to the last bit (``tests/test_pipeline.py``) and, at
+        5,000 × 500, about 10 times faster for one changed column.
+        """
         X = np.asarray(X, float)
-        return _stages(X, self.spec, self.ruler_for(X), self.direction, regions=self.regions, check=check)[2]
+        cols = None if check else self._changed_columns(X)
+        if cols is None:
+            return _stages(X, self.spec, self.ruler_for(X), self.direction, regions=self.regions, check=check)[2]
+        Z = self._Z0.copy(order="K")
+        if cols.size:
+            # numpy sums each column of a row-major matrix row by row whatever the other columns
+            # (_stages), but a lone column is contiguous and summed pairwise: a neighbour keeps two
+            c = cols if cols.size > 1 else np.array([cols[0], (cols[0] + 1) % len(self.leaves)])
+            Xc = np.ascontiguousarray(X[:, c])
+            if self.ruler is not None:
+                ruler = self.ruler.columns(c)
+            else:
+                others = None if self._others is None else np.ascontiguousarray(self._others[:, c])
+                ruler = fit_ruler(Xc, self.spec, others, leaves=[self.leaves[k] for k in c])
+            Zc = _stages(Xc, self.spec, ruler, self.direction[c], regions=self.regions, check=False)[2]
+            Z[:, cols] = Zc[:, :cols.size]
+        return Z
+
+    def _changed_columns(self, X: np.ndarray):
+        """Positions of the columns where ``X`` differs from :attr:`X` bit for bit, or None when the
+        whole computation is as cheap (shape differs, half the columns or more changed, or the
+        unedited values cannot be scored on their own)."""
+        X0 = self.X
+        n = len(self.leaves)
+        if X.shape != X0.shape or n < 2 or X.dtype != X0.dtype:
+            return None
+        if self._Z0 is None:
+            try:
+                Z0 = _stages(X0, self.spec, self.ruler_for(X0), self.direction, regions=self.regions, check=False)[2]
+            except IIScoreError:
+                Z0 = False  # e.g. frontier on a negative column that an edit may fix: always whole
+            else:
+                Z0.setflags(write=False)
+            self._Z0 = Z0
+        if self._Z0 is False:
+            return None
+        # bit for bit (a NaN equals a NaN of the same bits; -0.0 differs from 0.0), both row-major
+        # (the callers' copies are; comparing across memory orders costs 20 times more)
+        if self._bits is None:
+            self._bits = np.ascontiguousarray(X0).view(np.uint64)
+        cols = np.flatnonzero((np.ascontiguousarray(X).view(np.uint64) != self._bits).any(axis=0))
+        return cols if 2 * cols.size < n else None
 
     def treatment(self, X: np.ndarray) -> dict:
         """Leaf -> label of the treatment applied for raw values ``X``."""

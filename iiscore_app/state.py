@@ -22,15 +22,14 @@ from iiscore_app import navigation
 from iiscore_app import presets as P
 from iiscore_app import scenario as S
 from iiscore.errors import DataError, IIScoreError
+from iiscore.simulate.goalseek import INTERACTIVE_BUDGET
 from iiscore_app.i18n import t
 
 from . import cache, serving
 
 
-#: Target tests the Simulator's cheapest goal-seek may spend (about 0.4 s here): the best combination
-#: found within it is still checked to reach the target; "proven" is claimed only if the search
-#: finished (the engine's own budget, 60,000, can take most of a minute over 19 indicators).
-GOAL_BUDGET = 500
+#: Target tests the Simulator's cheapest goal-seek may spend (see iiscore.simulate.INTERACTIVE_BUDGET).
+GOAL_BUDGET = INTERACTIVE_BUDGET
 
 # -- session keys (the only place they are named) ---------------------------------------------
 SCN = "_iis_scenario"        # Scenario

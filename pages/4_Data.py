@@ -13,6 +13,7 @@ from iiscore_app import scenario as S
 from iiscore_app import safe, state, ui, views
 from iiscore_app.i18n import opt, t
 from iiscore_app.views import data as vdata
+from iiscore_app.views.common import region_list
 
 scn, lang = ui.page_start("data")
 st.title(t("d.title", lang))
@@ -47,12 +48,13 @@ if comparable:
     with c4:
         only_changed = st.checkbox(t("d.only_changed", lang, ref=vdata.ref_word(check, lang)),
                                    key=state.wkey("d_only_changed"))
+pick = None if ind == "*" else ind
 if ev is not None:
-    table = state.view("indicator_table", ev, lang, year, only_est, bool(only_changed and comparable))
+    table = state.view("indicator_table", ev, lang, year, only_est, bool(only_changed and comparable), pick,
+                       vdata.BROWSE_ROWS)
 else:
-    table = vdata.browse_table(ds, fw, lang, year, only_est, bool(only_changed and comparable), check)
-if ind != "*":
-    table = table[table[t("col.indicator", lang)] == fw.name(ind, lang)]
+    table = vdata.browse_table(ds, fw, lang, year, only_est, bool(only_changed and comparable), check, pick,
+                               vdata.BROWSE_ROWS)
 config = {}
 shown = table
 if vdata.CHANGED in table.columns:
@@ -63,6 +65,8 @@ if vdata.CHANGED in table.columns:
                                   subset=[t("col.value", lang)])
         st.caption(t("d.changed.caption", lang, n=int(mark.sum()), ref=vdata.ref_word(check, lang)))
 st.dataframe(shown, hide_index=True, height=420, key=state.wkey("d_table"), column_config=config)
+if table.attrs.get("rows", len(table)) > len(table):
+    st.caption(t("d.browse.cut", lang, n=f"{len(table):,}", total=f"{table.attrs['rows']:,}"))
 st.caption(t("d.coverage", lang, n=len(ds.coverage().missing)))
 
 if ev is not None:
@@ -115,8 +119,9 @@ def _summary(ub, lang: str) -> None:
         lines.append(safe.md(zh if lang == "zh" else en, safe.MAX_TEXT))
     if uc is not None:
         if uc.missing_regions:
-            lines.append(t("d.up.missing_regions", lang, n=len(uc.missing_regions), ref=vdata.ref_word(uc, lang),
-                           names=vdata.regions_text(state.default_bundle().ds, uc.missing_regions, lang)))
+            lines.append(safe.t("d.up.missing_regions", lang, n=len(uc.missing_regions), ref=vdata.ref_word(uc, lang),
+                                names=region_list(state.default_bundle().ds, uc.missing_regions, lang),
+                                limit=safe.MAX_TEXT))
         if uc.empty:
             lines.append(t("d.up.empty", lang, n=len(uc.empty), list=vdata.empty_indicators_text(uc, ufw, lang)))
         if uc.missing_cells:

@@ -43,6 +43,13 @@ def csv_button(frame, stem: str, key: str) -> None:
                        on_click="ignore")
 
 
+def table(frame, key: str, stem: str, digits: int | None = None, **by_key) -> None:
+    """``frame`` as a table (floats with ``digits`` decimals, see :func:`fmt`) and its CSV button."""
+    cfg = {} if digits is None else {"column_config": fmt(frame, digits, **by_key)}
+    st.dataframe(frame, hide_index=True, key=state.wkey(key), **cfg)
+    csv_button(frame, stem, "au_csv_" + stem.removeprefix("method_"))
+
+
 def png_button(name: str, stem: str, key: str) -> None:
     """A PNG of a chart, drawn when the button is pressed (then cached); only with a font for Chinese
     text when the page is in Chinese."""
@@ -95,14 +102,10 @@ else:
     with b2:
         png_button("audit_heatmap_png", "correlations", "au_png_heatmap")
     st.markdown(f"**{t('au.reliability', lang)}**")
-    rel = A["reliability"]
-    st.dataframe(rel, hide_index=True, key=state.wkey("au_reliability"), column_config=fmt(rel, 3))
+    table(A["reliability"], "au_reliability", "reliability", 3)
     st.caption(t("au.reliability.caption", lang))
-    csv_button(rel, "reliability", "au_csv_reliability")
     with st.expander(t("au.parents", lang)):
-        par = A["parents"]
-        st.dataframe(par, hide_index=True, key=state.wkey("au_parents"), column_config=fmt(par, 3))
-        csv_button(par, "parents", "au_csv_parents")
+        table(A["parents"], "au_parents", "parents", 3)
 
     # -- nominal against effective importance ---------------------------------------------------
     st.divider()
@@ -112,9 +115,7 @@ else:
     for g in A["levels"]:
         st.vega_lite_chart(A["importance_charts"][g], width="stretch", key=state.wkey("au_importance." + g))
     with st.expander(t("au.importance", lang)):
-        imp = A["importance"]
-        st.dataframe(imp, hide_index=True, key=state.wkey("au_importance_table"), column_config=fmt(imp, 2))
-        csv_button(imp, "importance", "au_csv_importance")
+        table(A["importance"], "au_importance_table", "importance", 2)
 
     # -- removal ---------------------------------------------------------------------------------
     st.divider()
@@ -122,9 +123,7 @@ else:
     st.caption(t("au.removal.caption", lang, n=len(aud.result.regions)))
     left, right = st.columns([3, 2])
     with left:
-        rm = A["removal"]
-        st.dataframe(rm, hide_index=True, key=state.wkey("au_removal"), column_config=fmt(rm, 2))
-        csv_button(rm, "removal", "au_csv_removal")
+        table(A["removal"], "au_removal", "removal", 2)
     with right:
         fw = aud.framework
         nodes = list(aud.removal["node"])
@@ -182,14 +181,10 @@ else:
     with st.expander(t("au.glossary", lang), expanded=True):
         st.markdown(M["glossary"])
     with st.expander(t("au.ranks", lang)):
-        ranks = M["ranks"]
-        st.dataframe(ranks, hide_index=True, key=state.wkey("au_ranks"))
-        csv_button(ranks, "method_ranks", "au_csv_ranks")
+        table(M["ranks"], "au_ranks", "method_ranks")
     with st.expander(t("au.weights", lang)):
         st.caption(t("au.weights.caption", lang))
-        wt = M["weights"]
-        st.dataframe(wt, hide_index=True, key=state.wkey("au_weights"), column_config=fmt(wt, 2))
-        csv_button(wt, "method_weights", "au_csv_weights")
+        table(M["weights"], "au_weights", "method_weights", 2)
     mnotes = M["notes"]
     if mnotes:
         with st.expander(t("au.notes", lang, n=len(mnotes))):

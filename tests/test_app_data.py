@@ -33,6 +33,47 @@ def test_browse_marks_estimates(at):
     assert set(table["来源类型"]) == {"估算"}
 
 
+
+def test_browse_table_limit_and_labels_equal_a_row_by_row_build():
+    """The browser's table is labelled once per distinct value; brute force: the labels computed
+    row by row (region name, indicator name, unit from the data else the framework, provenance).
+    A limit keeps the first rows and says how many there were; an indicator keeps its rows."""
+    from iiscore_app.i18n import provenance_label, unit_label
+    from iiscore_app.views import data as vdata
+
+    ds = iiscore.load_default()
+    fw = iiscore.load_framework(Path(APP).parent / "data" / "framework.csv")
+    y = ds.years[-1]
+    long = ds.long[ds.long["year"] == y].reset_index(drop=True)
+    for lang in ("zh", "en"):
+        full = vdata.browse_table(ds, fw, lang, y)
+        assert full.attrs["rows"] == len(full) == len(long) == 31 * 19
+        cols = list(full.columns)
+        assert list(full[cols[0]]) == [ds.region_name(r, lang) for r in long["region"]]
+        assert list(full[cols[2]]) == [fw.name(i, lang) for i in long["indicator"]]
+        assert list(full[cols[4]]) == [unit_label(u if isinstance(u, str) and u else fw.node(i).extra.get("unit", ""), lang)
+                                       for u, i in zip(long["unit"], long["indicator"])]
+        assert list(full[cols[5]]) == [provenance_label(p, lang) for p in long["provenance"]]
+        cut = vdata.browse_table(ds, fw, lang, y, limit=100)
+        assert len(cut) == 100 and cut.attrs["rows"] == 589
+        assert cut.equals(full.head(100))
+        one = vdata.browse_table(ds, fw, lang, y, indicator=fw.leaves[3], limit=100)
+        assert len(one) == one.attrs["rows"] == 31 and set(one[cols[2]]) == {fw.name(fw.leaves[3], lang)}
+
+
+def test_browse_shows_at_most_the_limit_and_says_so(at, monkeypatch):
+    """Above BROWSE_ROWS the page shows the first rows and names the total and the way to the rest."""
+    from iiscore_app.views import data as vdata
+
+    monkeypatch.setattr(vdata, "BROWSE_ROWS", 200)
+    at.run()
+    table = [e.value for e in at.dataframe if "来源类型" in e.value.columns][0]
+    assert len(table) == 200
+    assert any("表中显示前 200 行（共 589 行）" in c.value for c in at.caption)
+    at.selectbox(key="wk.d_ind").select_index(2).run()
+    table = [e.value for e in at.dataframe if "来源类型" in e.value.columns][0]
+    assert len(table) == 31 and not any("表中显示前" in c.value for c in at.caption)
+
 def test_upload_valid_data(at):
     ds, fw = iiscore.load_default(), iiscore.load_default_framework()
     m = ds.matrix(ds.years[-1])

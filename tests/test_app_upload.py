@@ -186,6 +186,19 @@ def test_missing_region_is_listed_and_waits_for_confirmation(at):
     assert len(ranking) == 30 and "西藏" not in set(ranking["地区"])
 
 
+def test_many_missing_regions_are_counted_and_the_list_is_cut(at):
+    """14 of the 31 regions left out (17 kept: still compared with the built-in data): all 14
+    counted, the first 12 named in the reference's order, then an ellipsis (a served data set of
+    3,000 counties must not print 3,000 names into one notice)."""
+    tpl = views.template_frame(DS, FW, "zh")
+    names = [DS.region_name(r, "zh") for r in DS.regions]
+    gone = names[17:]
+    upload(at, "seventeen.csv", export.to_csv(tpl[~tpl["地区"].isin(gone)]))
+    line = next(s for s in texts(at).split("\n") if "缺少内置数据中的" in s)
+    assert f"缺少内置数据中的 {len(gone)} 个地区：" + "、".join(gone[:12]) + "…" in line
+    assert gone[12] not in line
+
+
 def test_discarded_upload_is_not_used(at):
     tpl = views.template_frame(DS, FW, "zh")
     tpl = tpl[~tpl["地区"].isin(["西藏", "青海"])]

@@ -115,6 +115,30 @@ def test_asem_removal_ranks_are_the_regenerated_index(asem):
     assert_allclose(a.removal_ranks["Physical"], expect.loc[a.removal_ranks.index])
 
 
+@pytest.mark.parametrize("variant", ["gaps_coverage", "geometric", "log_treatment", "mean_imputation"])
+def test_every_removal_equals_a_full_rebuild(asem, variant):
+    """The audit regenerates the index with the roll-up of the run's normalised scores; brute force:
+    build() with each node's weight at 0, for every one of the 59 nodes, with missing values and a
+    coverage rule, geometric aggregation, log treatment and mean imputation. Ranks equal exactly."""
+    ds, spec, _, _ = asem
+    fw = spec.framework
+    if variant in ("gaps_coverage", "mean_imputation"):
+        X = ds.matrix(ds.years[-1], list(fw.leaves))
+        values = X.to_numpy(float, copy=True)
+        values[np.random.default_rng(7).random(values.shape) < 0.12] = np.nan
+        ds = _wide(fw, values, list(X.index))
+    spec = {"gaps_coverage": spec.replace(coverage=0.75),
+            "geometric": spec.replace(aggregation="geometric"),
+            "log_treatment": spec.replace(treat="log"),
+            "mean_imputation": spec.replace(missing="mean")}[variant]
+    a = A.audit(ds, spec)
+    for node in a.removal["node"]:
+        target = A.removal_target(fw, node)
+        alt = build(ds, spec.replace(framework=fw.with_weights({target: 0.0})))
+        expect = A.rank_min(alt.composite.reindex(a.removal_ranks.index).to_numpy(float))
+        np.testing.assert_array_equal(a.removal_ranks[node].to_numpy(float), expect, err_msg=node)
+
+
 # --------------------------------------------------------------------------------------------
 # kernels against independent implementations and hand work
 # --------------------------------------------------------------------------------------------
@@ -209,6 +233,61 @@ def test_local_linear_equals_statsmodels():
     ref = kr.KernelReg(y, x, "c", reg_type="ll", bw=[0.4]).fit(x)[0]
     assert_allclose(fit, ref, atol=1e-10)
     assert ((lev > 0) & (lev < 1)).all()
+
+
+def _refit_without(x, y, i, h):
+    """Brute force: the weighted least-squares line through every point but ``i`` (Gaussian
+    weights around x_i), evaluated at x_i -- numpy's lstsq on the n - 1 points; the weighted mean
+    where the weighted design is singular (relative determinant of its normal equations below
+    1e-10, local_linear's rule)."""
+    keep = np.arange(len(x)) != i
+    dx = x[keep] - x[i]
+    k = np.exp(-0.5 * (dx / h) ** 2)
+    s0, s1, s2 = k.sum(), (k * dx).sum(), (k * dx * dx).sum()
+    if not s0 * s2 - s1 * s1 > 1e-10 * max(s0 * s2, 1e-300):
+        return (k * y[keep]).sum() / s0
+    w = np.sqrt(k)
+    A_ = np.column_stack([np.ones(keep.sum()), dx]) * w[:, None]
+    return np.linalg.lstsq(A_, y[keep] * w, rcond=None)[0][0]
+
+
+def test_leave_one_out_residuals_are_refits_without_the_point():
+    """loo_residuals equal a refit of the other 39 points for each point (brute force, lstsq), and
+    equal the hat-matrix identity (y - m̂) / (1 - l_ii) of the statsmodels-checked smoother
+    wherever l_ii is clear of 1 (Fan & Gijbels 1996, sec. 4.2)."""
+    rng = np.random.default_rng(11)
+    x = rng.uniform(-2, 2, 40)
+    y = np.sin(2 * x) + 0.3 * rng.normal(size=40)
+    for h in (0.15, 0.4, 1.5):
+        got = A.loo_residuals(x, y, h)
+        brute = np.array([y[i] - _refit_without(x, y, i, h) for i in range(40)])
+        assert_allclose(got, brute, rtol=0, atol=1e-9)
+        fit, lev = A.local_linear(x, y, h)
+        assert lev.max() < 1 - 1e-3
+        assert_allclose(got, (y - fit) / (1 - lev), rtol=0, atol=1e-9)
+
+
+def test_bandwidth_choice_does_not_rest_on_rounding():
+    """A region far from the others (x = 6 against a standard normal sample): at small bandwidths
+    its leverage is 1 to the last bit, where (y - m̂) / (1 - l) is rounding over rounding. The
+    chosen bandwidth is the argmin of the brute-force leave-one-out error over the bandwidths at
+    which the refit is defined; S is var(m̂) / var(y) of local_linear at that bandwidth."""
+    rng = np.random.default_rng(3)
+    x = np.append(rng.normal(size=60), 6.0)
+    y = np.sin(2 * x) + 0.5 * x + 0.4 * rng.normal(size=61)
+    grid = np.geomspace(0.05, 3.0, 40) * x.std()
+    fit_lev = [A.local_linear(x, y, h)[1] for h in grid]
+    assert any(np.abs(1 - lv).min() < 1e-15 for lv in fit_lev)  # the case: leverage 1 to the bit
+    cv = []
+    for h in grid:
+        if np.exp(-0.5 * ((x[:-1] - 6.0) / h) ** 2).max() == 0:  # the far point's neighbours all weigh 0
+            cv.append(np.inf)
+            continue
+        cv.append(np.mean([(y[i] - _refit_without(x, y, i, h)) ** 2 for i in range(61)]))
+    s, h = A.correlation_ratio(x, y)
+    assert h == pytest.approx(grid[int(np.argmin(cv))], rel=1e-12)
+    fit, _ = A.local_linear(x, y, h)
+    assert s == pytest.approx(np.var(fit) / np.var(y), abs=1e-10)
 
 
 def test_correlation_ratio_analytic_cases():

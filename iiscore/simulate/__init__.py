@@ -24,7 +24,7 @@ frozen dataclasses.
 """
 from .crossing import baseline_tiers, default_tiers, tier_bar_holders, tier_thresholds, tiers_after
 from .edits import KINDS, PCT_MIN, Edit, EditError, apply_edits, compose_pct, parse_edit, resolve_edits
-from .goalseek import STRATEGIES, GoalSeek, GoalSeeker, goal_seek
+from .goalseek import INTERACTIVE_BUDGET, STRATEGIES, GoalSeek, GoalSeeker, goal_seek
 from .levers import Levers, levers
 from .projection import SCORINGS, Projection, cagr, project
 from .whatif import MODES, WhatIf, fixed_spec, mode_statement, whatif
@@ -37,6 +37,6 @@ __all__ = [
     "tier_thresholds", "tiers_after", "tier_bar_holders",
     "WhatIf", "whatif", "mode_statement",
     "Levers", "levers",
-    "GoalSeek", "GoalSeeker", "goal_seek",
+    "GoalSeek", "GoalSeeker", "goal_seek", "INTERACTIVE_BUDGET",
     "Projection", "cagr", "project",
 ]

@@ -230,6 +230,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # data page
     "d.title": ("数据与方法", "Data and method"),
     "d.browse": ("浏览数据", "Browse the data"),
+    "d.browse.cut": ("表中显示前 {n} 行（共 {total} 行）。选择一个指标可查看它的全部行；完整数据可用下方的“下载数据模板”导出。",
+                     "Showing the first {n} of {total} rows. Choose an indicator to see all of its rows; the whole "
+                     "data set is in the filled data template (Download the data template, below)."),
     "d.indicator": ("指标", "Indicator"),
     "d.only_est": ("只看估算值", "Estimates only"),
     "d.upload": ("上传自己的数据", "Upload your own data"),

@@ -161,7 +161,8 @@ def _unit_of(fw, leaf):
     return fw.node(leaf).extra.get("unit", "") if leaf in fw.ids else ""
 
 
-def indicator_table(ev, lang: str, year=None, only_estimates: bool = False, only_changed: bool = False) -> pd.DataFrame:
+def indicator_table(ev, lang: str, year=None, only_estimates: bool = False, only_changed: bool = False,
+                    indicator: str | None = None, limit: int | None = None) -> pd.DataFrame:
     """Raw values with unit, provenance (estimates marked) and source, for the data browser.
 
     For an upload compared with the reference, a column gives the reference's value of every cell
@@ -169,41 +170,70 @@ def indicator_table(ev, lang: str, year=None, only_estimates: bool = False, only
     The unit comes from the data, else from the framework.
     """
     return browse_table(ev.edited_ds, ev.b.fw, lang, year, only_estimates, only_changed,
-                        check=getattr(ev.b, "check", None))
+                        check=getattr(ev.b, "check", None), indicator=indicator, limit=limit)
+
+
+#: Rows the data browser sends to the page at most (a year of the largest upload has 2.5 million,
+#: about 150 MB of table for the browser): the rest is reached by choosing an indicator.
+BROWSE_ROWS = 20_000
+
+
+def _labels(values, fn) -> np.ndarray:
+    """``fn`` of each value, computed once per distinct value (5,000 regions, not 2.5 million rows)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    return np.array([fn(u) for u in uniques], dtype=object)[codes] if len(codes) else np.array([], object)
 
 
 def browse_table(ds, fw, lang: str, year=None, only_estimates: bool = False, only_changed: bool = False,
-                 check: UploadCheck | None = None) -> pd.DataFrame:
-    """:func:`indicator_table` from a data set and framework (also when the scenario cannot be computed)."""
+                 check: UploadCheck | None = None, indicator: str | None = None,
+                 limit: int | None = None) -> pd.DataFrame:
+    """:func:`indicator_table` from a data set and framework (also when the scenario cannot be computed).
+
+    ``indicator`` keeps one indicator's rows; ``limit`` keeps the first rows of those (in the data's
+    order). ``attrs["rows"]`` is the number of rows before the limit."""
     long = ds.long
     if year is not None:
         long = long[long["year"] == int(year)]
+    if indicator is not None:
+        long = long[long["indicator"] == indicator]
     if only_estimates and "provenance" in long.columns:
         long = long[long["provenance"] == "estimate"]
-    ref_col = None
+    ref_col = is_changed = None
     if check is not None and check.comparable:
         ch = check.changed.set_index(["region", "year", "indicator"])["reference"]
         keys = pd.MultiIndex.from_arrays([long["region"], long["year"], long["indicator"]])
         ref_col = ch.reindex(keys).to_numpy(float)
-        is_changed = keys.isin(ch.index)
+        is_changed = np.asarray(keys.isin(ch.index), bool)
         if only_changed:
             long, ref_col, is_changed = long[is_changed], ref_col[is_changed], is_changed[is_changed]
-    units = long["unit"] if "unit" in long.columns else pd.Series([np.nan] * len(long), index=long.index)
-    units = [u if isinstance(u, str) and u else _unit_of(fw, i) for u, i in zip(units, long["indicator"])]
+    rows = len(long)
+    if limit is not None and rows > limit:
+        long = long.iloc[:limit]
+        if ref_col is not None:
+            ref_col, is_changed = ref_col[:limit], is_changed[:limit]
+    ind = long["indicator"].to_numpy(object)
+    if "unit" in long.columns:
+        given = long["unit"].to_numpy(object)
+        pairs = [u if isinstance(u, str) and u else ("", i) for u, i in zip(given, ind)]
+    else:
+        pairs = [("", i) for i in ind]
+    units = _labels(pairs, lambda u: unit_label(u if isinstance(u, str) else _unit_of(fw, u[1]), lang))
     out = pd.DataFrame({
-        t("col.region", lang): [region_name(ds, r, lang) for r in long["region"]],
+        t("col.region", lang): _labels(long["region"].to_numpy(object), lambda r: region_name(ds, r, lang)),
         t("col.year", lang): long["year"].to_numpy(),
-        t("col.indicator", lang): [fw.name(i, lang) if i in fw.ids else i for i in long["indicator"]],
+        t("col.indicator", lang): _labels(ind, lambda i: fw.name(i, lang) if i in fw.ids else i),
         t("col.value", lang): long["value"].to_numpy(),
-        t("col.unit", lang): [unit_label(u, lang) for u in units],
-        t("col.provenance", lang): [provenance_label(p, lang) for p in long["provenance"]]
+        t("col.unit", lang): units,
+        t("col.provenance", lang): _labels(long["provenance"].to_numpy(object), lambda p: provenance_label(p, lang))
         if "provenance" in long.columns else provenance_label("uploaded", lang),
         t("col.source", lang): long["source"].fillna("").to_numpy() if "source" in long.columns else "",
     })
     if ref_col is not None:
         out.insert(4, t("d.col.ref_value", lang, ref=ref_word(check, lang)), ref_col)
-        out[CHANGED] = np.asarray(is_changed, bool)  # hidden on the page; marks the rows it highlights
-    return out.reset_index(drop=True)
+        out[CHANGED] = is_changed  # hidden on the page; marks the rows it highlights
+    out = out.reset_index(drop=True)
+    out.attrs["rows"] = rows
+    return out
 
 
 def ref_word(check: UploadCheck | None, lang: str) -> str:
@@ -275,10 +305,6 @@ def name_map_text(ds, lang: str, limit: int = 12) -> str:
         parts.append(str(a) if str(a).casefold() == str(shown).casefold() else f"{a} → {shown}")
     text = sep.join(parts) + (" …" if len(pairs) > limit else "")
     return t("d.up.mapped", lang, n=len(pairs), pairs=text)
-
-
-def regions_text(ds, regions, lang: str) -> str:
-    return ("、" if lang == "zh" else ", ").join(region_name(ds, r, lang) for r in regions)
 
 
 def empty_indicators_text(check: UploadCheck, fw, lang: str) -> str:
