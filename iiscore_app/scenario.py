@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from iiscore.aggregate import AGGREGATIONS
+from iiscore.audit import CORRELATIONS
 
 from . import navigation as _navigation
 from iiscore.normalise import NORMALISATIONS
@@ -115,6 +116,7 @@ class Scenario:
     shift_base: str = "defaults"   # the workshop view's baseline: "defaults", "report" or "saved:<name>"
     public_only: bool = False      # leave the estimated indicators out (their weight shared in the pillar)
     treat_fit: str = "year"        # fit the outlier treatment on the scored year or on all years pooled
+    audit_corr: str = "pearson"    # the Audit page's correlation (a linked audit shows the same numbers)
 
     # -- constructors ------------------------------------------------------------------------
     @classmethod
@@ -315,6 +317,7 @@ _KEYS = {
     "ts": "tier_standardise", "tr": "tier_seed", "tz": "tier_sizes", "mc": "map_colour",
     "sn": "mc_n", "sp": "mc_spread", "ss": "mc_seed", "so": "oat_node", "nm": "name",
     "cv": "coverage", "sv": "saved", "sb": "shift_base", "po": "public_only", "tp": "treat_fit",
+    "ac": "audit_corr",
 }
 _FIELDS = {v: k for k, v in _KEYS.items()}
 _ALWAYS = ("year", "treat", "normalisation", "goalposts", "missing", "aggregation")
@@ -542,7 +545,8 @@ def _validate(name, raw, ctx: Context):
     d = getattr(ctx.defaults, name)
     choices = {"lang": LANGS, "page": PAGES, "treat": TREATS, "normalisation": NORMALISATIONS, "treat_fit": TREAT_FITS,
                "goalposts": GOALPOSTS, "missing": MISSINGS, "aggregation": AGGREGATIONS,
-               "whatif": WHATIF_MODES, "tier_method": TIER_METHODS, "tier_features": TIER_FEATURES}
+               "whatif": WHATIF_MODES, "tier_method": TIER_METHODS, "tier_features": TIER_FEATURES,
+               "audit_corr": CORRELATIONS}
     if name in choices:
         if isinstance(raw, str) and raw in choices[name]:
             return True, raw, None

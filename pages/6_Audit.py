@@ -18,8 +18,9 @@ st.info(basis)
 if b.builtin:
     st.caption(t("au.caveat", lang))
 
-method = st.radio(t("au.corr", lang), list(CORRELATIONS), horizontal=True, key=state.wkey("au_corr"),
-                  format_func=lambda m: t("au.corr." + m, lang), help=t("au.corr.help", lang))
+method = state.control(st.radio, "audit_corr", t("au.corr", lang), options=list(CORRELATIONS), horizontal=True,
+                       key=state.wkey("au_corr"), format_func=lambda m: t("au.corr." + m, lang),
+                       help=t("au.corr.help", lang))
 aud, mt = state.audit(ev, method), state.methods(ev)
 aud_err = aud if isinstance(aud, IIScoreError) else None
 mt_err = mt if isinstance(mt, IIScoreError) else None

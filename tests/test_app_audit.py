@@ -552,3 +552,26 @@ def test_png_images_of_the_two_charts(engine):
     red, blue = pixel(i, j), pixel(0, 0)
     assert red[0] > red[2] + 40, red  # red side of RdBu
     assert blue[2] > blue[0] + 60, blue  # r = 1 on the diagonal: dark blue
+
+
+def test_spearman_choice_travels_in_the_link():
+    """The correlation chosen is part of the scenario: the page's link carries it, a fresh session
+    opened from that link shows Spearman's heatmap with the same cells, and a link with another
+    value says so and shows Pearson's."""
+    at = open_page("zh")
+    at.radio(key="wk.au_corr").set_value("spearman").run()
+    token = at.query_params["s"]
+    heat = chart_titled(at, "斯皮尔曼")
+    before = {(r["a"], r["b"]): r["r"] for r in rows_with(heat, "a", "b", "r")}
+    again = open_page("zh", {"s": token})
+    assert again.radio(key="wk.au_corr").value == "spearman"
+    heat2 = chart_titled(again, "斯皮尔曼")
+    assert {(r["a"], r["b"]): r["r"] for r in rows_with(heat2, "a", "b", "r")} == before
+    import base64
+    import json
+    import zlib
+
+    raw = json.dumps({"v": 1, "ac": "kendall"}).encode()
+    bad = open_page("zh", {"s": "1." + base64.urlsafe_b64encode(zlib.compress(raw)).rstrip(b"=").decode()})
+    assert any("audit_corr" in w.value and "kendall" in w.value for w in bad.warning)
+    assert bad.radio(key="wk.au_corr").value == "pearson"
