@@ -24,7 +24,6 @@ from iiscore import Spec, build, load_data, load_framework  # noqa: E402
 from iiscore.simulate import INTERACTIVE_BUDGET, goal_seek, levers, parse_edit, project, whatif  # noqa: E402
 from iiscore.simulate.levers import evaluator  # noqa: E402 - the one fast path (iiscore.pipeline.Evaluator)
 
-GOAL_BUDGET = INTERACTIVE_BUDGET  # the Simulator page's budget (iiscore_app.state.GOAL_BUDGET)
 
 
 def data_and_spec(synthetic: bool = False):
@@ -84,11 +83,11 @@ def main(argv=None) -> int:
             name = ", ".join(f"{k}={v}" for k, v in tgt.items())
             cases.append((f"goal_seek uniform  {name} [{mode}]",
                           lambda m=mode, t=tgt: goal_seek(ds, spec, region, mode=m, **t)))
-            # the Simulator page's budget of target tests (iiscore_app.state.GOAL_BUDGET), and the
+            # the Simulator page's budget of target tests (iiscore.simulate.INTERACTIVE_BUDGET), and the
             # engine's own (60,000: enough to prove the answer; 3 runs, it may take most of a minute)
             cases.append((f"goal_seek cheapest {name}, app budget [{mode}]",
                           lambda m=mode, t=tgt: goal_seek(ds, spec, region, mode=m, strategy="cheapest",
-                                                          max_evals=GOAL_BUDGET, **t)))
+                                                          max_evals=INTERACTIVE_BUDGET, **t)))
             cases.append((f"goal_seek cheapest {name}, proof budget [{mode}]",
                           lambda m=mode, t=tgt: goal_seek(ds, spec, region, mode=m, strategy="cheapest", **t), 3))
     for mode in ("renormalise", "fixed"):

@@ -303,26 +303,31 @@ def local_linear(x, y, h):
     x = np.asarray(x, float)
     y = np.asarray(y, float)
     d = x[None, :] - x[:, None]
-    K = np.exp(-0.5 * (d / h) ** 2)
-    s0 = K.sum(axis=1)
-    s1 = (K * d).sum(axis=1)
-    s2 = (K * d * d).sum(axis=1)
-    den = s0 * s2 - s1 * s1
-    ok = den > 1e-10 * np.maximum(s0 * s2, 1e-300)
+    full = _with_self(_loo_sums(d, d * d, y, h), y)
+    den, ok = _ll_design(*full[:3])
     with np.errstate(all="ignore"):
-        L = np.where(ok[:, None], K * (s2[:, None] - d * s1[:, None]) / np.where(ok, den, 1.0)[:, None],
-                     K / s0[:, None])
-    return L @ y, np.diag(L).copy()
+        return _ll_point(*full), np.where(ok, full[2] / np.where(ok, den, 1.0), 1.0 / full[0])
+
+
+def _ll_design(s0, s1, s2):
+    """``(S0·S2 - S1², regular)``: the local design's determinant and where it is not singular."""
+    den = s0 * s2 - s1 * s1
+    return den, den > 1e-10 * np.maximum(s0 * s2, 1e-300)
 
 
 def _ll_point(s0, s1, s2, ky, kdy):
     """The local-linear value at each point from its kernel sums (``S_r = Σ K d^r``, ``ky = Σ K y``,
     ``kdy = Σ K d y``): ``(S2·ky - S1·kdy) / (S0·S2 - S1²)``, the local constant ``ky / S0`` where
-    the local design is singular, as :func:`local_linear`."""
-    den = s0 * s2 - s1 * s1
-    ok = den > 1e-10 * np.maximum(s0 * s2, 1e-300)
+    the local design is singular."""
+    den, ok = _ll_design(s0, s1, s2)
     with np.errstate(all="ignore"):
         return np.where(ok, (s2 * ky - s1 * kdy) / np.where(ok, den, 1.0), ky / s0)
+
+
+def _with_self(sums, y):
+    """Kernel sums without each point -> with it (``K_ii = 1``, ``d_ii = 0``)."""
+    s0, s1, s2, ky, kdy = sums
+    return s0 + 1.0, s1, s2, ky + y, kdy
 
 
 def _loo_sums(d, d2, y, h):
@@ -361,11 +366,11 @@ def _loo_search(x, y, grid):
     d2 = d * d
     best, best_h, best_fit = np.inf, np.nan, None
     for h in grid:
-        s0, s1, s2, ky, kdy = _loo_sums(d, d2, y, h)
+        sums = _loo_sums(d, d2, y, h)
         with np.errstate(all="ignore"):
-            cv = np.mean((y - _ll_point(s0, s1, s2, ky, kdy)) ** 2)
+            cv = np.mean((y - _ll_point(*sums)) ** 2)
         if np.isfinite(cv) and cv < best - 1e-15 * abs(best if np.isfinite(best) else 0):
-            best, best_h, best_fit = cv, float(h), (s0 + 1.0, s1, s2, ky + y, kdy)
+            best, best_h, best_fit = cv, float(h), _with_self(sums, y)
     if best_fit is None:
         return np.nan, None
     return best_h, _ll_point(*best_fit)

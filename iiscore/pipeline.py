@@ -501,14 +501,14 @@ class Evaluator:
         Every step before aggregation is fitted and applied indicator by indicator, so when ``X``
         differs from :attr:`X` in a few columns (a what-if on one region, a goal-seek, the levers)
         only those columns are re-fitted and re-normalised; the others are :attr:`X`'s. Equal to
-        ``build()`` on the edited data to the last bit (``tests/test_pipeline.py``) and, at
-        5,000 × 500, about 10 times faster for one changed column.
+        ``build()`` on the edited data to the last bit (``tests/test_pipeline.py``); what it saves
+        at 5,000 × 500 is in ``benchmarks/README.md`` (the Simulator and the Profile).
         """
         X = np.asarray(X, float)
         cols = None if check else self._changed_columns(X)
         if cols is None:
             return _stages(X, self.spec, self.ruler_for(X), self.direction, regions=self.regions, check=check)[2]
-        Z = self._Z0.copy(order="K")
+        Z = self._base().copy(order="K")
         if cols.size:
             # numpy sums each column of a row-major matrix row by row whatever the other columns
             # (_stages), but a lone column is contiguous and summed pairwise: a neighbour keeps two
@@ -523,23 +523,27 @@ class Evaluator:
             Z[:, cols] = Zc[:, :cols.size]
         return Z
 
+    def _base(self):
+        """The normalised scores of :attr:`X` (read-only, computed once), or None when :attr:`X`
+        cannot be scored on its own (e.g. frontier on a negative column that an edit may fix)."""
+        if self._Z0 is None:
+            try:
+                Z0 = _stages(self.X, self.spec, self.ruler_for(self.X), self.direction, regions=self.regions,
+                             check=False)[2]
+            except IIScoreError:
+                Z0 = False
+            else:
+                Z0.setflags(write=False)
+            self._Z0 = Z0
+        return None if self._Z0 is False else self._Z0
+
     def _changed_columns(self, X: np.ndarray):
         """Positions of the columns where ``X`` differs from :attr:`X` bit for bit, or None when the
         whole computation is as cheap (shape differs, half the columns or more changed, or the
         unedited values cannot be scored on their own)."""
         X0 = self.X
         n = len(self.leaves)
-        if X.shape != X0.shape or n < 2 or X.dtype != X0.dtype:
-            return None
-        if self._Z0 is None:
-            try:
-                Z0 = _stages(X0, self.spec, self.ruler_for(X0), self.direction, regions=self.regions, check=False)[2]
-            except IIScoreError:
-                Z0 = False  # e.g. frontier on a negative column that an edit may fix: always whole
-            else:
-                Z0.setflags(write=False)
-            self._Z0 = Z0
-        if self._Z0 is False:
+        if X.shape != X0.shape or n < 2 or X.dtype != X0.dtype or self._base() is None:
             return None
         # bit for bit (a NaN equals a NaN of the same bits; -0.0 differs from 0.0), both row-major
         # (the callers' copies are; comparing across memory orders costs 20 times more)

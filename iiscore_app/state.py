@@ -22,14 +22,10 @@ from iiscore_app import navigation
 from iiscore_app import presets as P
 from iiscore_app import scenario as S
 from iiscore.errors import DataError, IIScoreError
-from iiscore.simulate.goalseek import INTERACTIVE_BUDGET
 from iiscore_app.i18n import t
 
 from . import cache, serving
 
-
-#: Target tests the Simulator's cheapest goal-seek may spend (see iiscore.simulate.INTERACTIVE_BUDGET).
-GOAL_BUDGET = INTERACTIVE_BUDGET
 
 # -- session keys (the only place they are named) ---------------------------------------------
 SCN = "_iis_scenario"        # Scenario

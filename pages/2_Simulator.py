@@ -154,7 +154,7 @@ if go or (ans and ans.get("rerun")):  # the button, or a suggestion's "use this"
         target_kw = {"target_tier": int(target)} if kind == "tier" else {"target_rank": int(target)}
         try:
             gs = simulate.goal_seek(b.ds, ev.unedited.spec, region, indicators=inds, mode=scn.whatif,
-                                    strategy=strategy, costs=costs, max_pct=float(max_pct), max_evals=state.GOAL_BUDGET,
+                                    strategy=strategy, costs=costs, max_pct=float(max_pct), max_evals=simulate.INTERACTIVE_BUDGET,
                                     tiers=ev.tiers_unedited, edits=S.sim_edits(scn), **target_kw)
             state.goal_answer({"settings": settings, "gs": gs})
         except IIScoreError as exc:
@@ -186,7 +186,7 @@ elif ans and ans.get("gs") is not None and ans["settings"][:3] == settings[:3]:
     elif gs.reached:
         st.success(safe.md(gs.message(lang), 2 * safe.MAX_TEXT))
         if gs.strategy == "cheapest" and not gs.proven:  # within the page's search budget
-            st.caption(t("sim.goal.unproven", lang, n=state.GOAL_BUDGET))
+            st.caption(t("sim.goal.unproven", lang, n=simulate.INTERACTIVE_BUDGET))
         values = ev.edited_ds.matrix(scn.year).loc[region]
         st.dataframe(views.goal_table(gs, fw, lang, values), hide_index=True, key=state.wkey("goal_table"))
         st.markdown(views.goal_promise(gs, lang))

@@ -279,10 +279,10 @@ def test_goal_seek_rank_target_cheapest_matches_engine(at):
     solve(at)
     gs = simulate.goal_seek(DS, SPEC, "贵州", target_rank=20, indicators=["network", "identifier", "platform"],
                             strategy="cheapest", costs={"network": 1.0, "identifier": 1.0, "platform": 1.0},
-                            max_pct=300.0, max_evals=state.GOAL_BUDGET)  # the page's search budget
+                            max_pct=300.0, max_evals=simulate.INTERACTIVE_BUDGET)  # the page's search budget
     assert gs.reached
     assert at.success[0].value == safe.md(gs.message_zh, 2 * safe.MAX_TEXT)  # shown as plain text
-    unproven = t("sim.goal.unproven", "zh", n=state.GOAL_BUDGET)
+    unproven = t("sim.goal.unproven", "zh", n=simulate.INTERACTIVE_BUDGET)
     assert (unproven in [c.value for c in at.caption]) == (not gs.proven)
 
 

@@ -212,12 +212,11 @@ def browse_table(ds, fw, lang: str, year=None, only_estimates: bool = False, onl
         if ref_col is not None:
             ref_col, is_changed = ref_col[:limit], is_changed[:limit]
     ind = long["indicator"].to_numpy(object)
+    units = _labels(ind, lambda i: unit_label(_unit_of(fw, i), lang))  # the framework's, where the data give none
     if "unit" in long.columns:
         given = long["unit"].to_numpy(object)
-        pairs = [u if isinstance(u, str) and u else ("", i) for u, i in zip(given, ind)]
-    else:
-        pairs = [("", i) for i in ind]
-    units = _labels(pairs, lambda u: unit_label(u if isinstance(u, str) else _unit_of(fw, u[1]), lang))
+        has = np.array([isinstance(u, str) and u != "" for u in given], bool)
+        units = np.where(has, _labels(given, lambda u: unit_label(u, lang)), units)
     out = pd.DataFrame({
         t("col.region", lang): _labels(long["region"].to_numpy(object), lambda r: region_name(ds, r, lang)),
         t("col.year", lang): long["year"].to_numpy(),
